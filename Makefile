@@ -1,0 +1,46 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything they need is
+# installed from here (npm packages into node_modules, Go modules into the module cache).
+SHELL := /bin/bash
+GO    ?= go
+BIN   := bin/mpconsole
+ASSETS := static/assets/htmx.min.js static/assets/weui.min.css
+TEMPL := $(wildcard views/*.templ)
+
+.PHONY: run test check generate build bench assets clean
+
+run: build
+	./$(BIN) serve
+
+build: $(ASSETS) generate
+	$(GO) build -o $(BIN) ./cmd/mpconsole
+
+test: $(ASSETS)
+	$(GO) test -race -count=1 ./...
+
+bench: $(ASSETS)
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# check fails when the committed *_templ.go are stale, or gofmt/vet have something to say.
+check: $(ASSETS)
+	$(GO) tool templ generate -path views
+	@git diff --exit-code --stat -- 'views/*_templ.go' || { echo "generated templ code is stale: run 'make generate' and commit"; exit 1; }
+	@test -z "$$(git ls-files --others --exclude-standard -- 'views/*_templ.go')" || { echo "uncommitted generated templ files"; exit 1; }
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt would change the files above"; exit 1; }
+	$(GO) vet ./...
+
+generate:
+	$(GO) tool templ generate -path views
+
+assets: $(ASSETS)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+static/assets/htmx.min.js: node_modules/.package-lock.json
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+static/assets/weui.min.css: node_modules/.package-lock.json
+	cp node_modules/weui/dist/style/weui.min.css $@
+
+clean:
+	rm -rf bin node_modules $(ASSETS)

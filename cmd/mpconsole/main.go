@@ -1,0 +1,104 @@
+// Command mpconsole is a self-hosted mimic of the WeChat mini program platform backend:
+// the console, a simulated WeChat, the ops review queue and a WeChat-compatible API.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintln(os.Stderr, "mpconsole:", err)
+		os.Exit(2)
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(0)
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "mpconsole:", err)
+		os.Exit(1)
+	}
+}
+
+// usageError is a mistake on the command line: a one-line message and exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg + " (see mpconsole --help)" }
+
+const usage = `mpconsole — the WeChat mini program platform backend, on your own machine.
+
+Usage:
+  mpconsole serve [flags]              start the server (console, /wx, /ops and the API)
+  mpconsole ops grant WECHAT_ID        make a WeChat identity a platform reviewer
+  mpconsole ops revoke WECHAT_ID       take the reviewer flag away
+  mpconsole registry import FILE       load open-platform emails, one per line
+  mpconsole backup FILE                write a consistent copy of the live database
+
+Every subcommand takes --db (env MPCONSOLE_DB, default mpconsole.db) and works while the
+server runs. Run "mpconsole COMMAND --help" for its flags.
+`
+
+// run is the whole program behind main, with its inputs injected so tests can call it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageError{"missing command"}
+	}
+	switch args[0] {
+	case "-h", "--help", "-help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "serve":
+		return serve(ctx, args[1:], getenv, stdout, stderr)
+	case "ops":
+		return opsCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "registry":
+		return registryCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "backup":
+		return backupCommand(ctx, args[1:], getenv, stdout, stderr)
+	}
+	return usageError{fmt.Sprintf("unknown command %q", args[0])}
+}
+
+// newFlags makes a subcommand's flag set with the shared --db flag.
+func newFlags(name, synopsis string, getenv func(string) string, stderr io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: mpconsole %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	db := fs.String("db", envOr(getenv, "MPCONSOLE_DB", "mpconsole.db"), "SQLite database file (env MPCONSOLE_DB)")
+	return fs, db
+}
+
+// parse parses args, turning flag errors into usage errors and --help into ErrHelp.
+func parse(fs *flag.FlagSet, args []string, positional int) ([]string, error) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, usageError{err.Error()}
+	}
+	if fs.NArg() != positional {
+		return nil, usageError{fmt.Sprintf("%s: want %d argument(s), got %d", fs.Name(), positional, fs.NArg())}
+	}
+	return fs.Args(), nil
+}
+
+func envOr(getenv func(string) string, key, def string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+
+	"mpconsole/store"
+	"mpconsole/web"
+)
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs, db := newFlags("serve", "serve [flags]", getenv, stderr)
+	addr := fs.String("addr", envOr(getenv, "MPCONSOLE_ADDR", "127.0.0.1:8080"), "address to listen on (env MPCONSOLE_ADDR)")
+	base := fs.String("base-url", envOr(getenv, "MPCONSOLE_BASE_URL", ""), "absolute URL put in QR codes and mails, e.g. http://192.168.1.5:8080 (env MPCONSOLE_BASE_URL; default: taken from each request)")
+	smtpAddr := fs.String("smtp", envOr(getenv, "MPCONSOLE_SMTP", ""), "host:port of an SMTP relay; mail is sent instead of kept in /mailbox (env MPCONSOLE_SMTP)")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	st, err := store.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	keys, err := web.SessionKeys(ctx, st, getenv("MPCONSOLE_SESSION_KEY"))
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	srv := web.New(st, keys, web.Options{BaseURL: strings.TrimRight(*base, "/"), SMTP: *smtpAddr, Logger: logger})
+	url := "http://" + l.Addr().String()
+	fmt.Fprintf(stdout, "mpconsole is serving %s (database %s)\n", url, *db)
+	fmt.Fprintf(stdout, "First run? Create a WeChat identity at %s/wx/signup, then register an account at %s/register.\n", url, url)
+	err = srv.Serve(ctx, l)
+	logger.Info("server stopped")
+	return err
+}

@@ -1,0 +1,231 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Scan purposes (SPEC §4).
+const (
+	PurposeLogin         = "login"
+	PurposeBindAdmin     = "bind_admin"
+	PurposeResetSecret   = "reset_secret"
+	PurposeTransferAdmin = "transfer_admin"
+)
+
+// ScanTTL is how long a QR code can be scanned.
+const ScanTTL = 5 * time.Minute
+
+// Scan is a scan-to-confirm request as the waiting page and the phone see it.
+type Scan struct {
+	ID             int64
+	Purpose        string
+	AccountID      int64
+	TargetPersonID int64
+	Status         string // pending, confirmed, rejected (as stored)
+	PersonID       int64  // who decided
+	Refusal        string // the last wrong person's error code, while pending
+	ExpiresAt      time.Time
+	Used           bool
+}
+
+// State is what the waiting page shows: pending, confirmed, rejected or expired.
+func (sc Scan) State(now time.Time) string {
+	if sc.Status == "pending" && !now.Before(sc.ExpiresAt) {
+		return "expired"
+	}
+	return sc.Status
+}
+
+// CreateScan mints a scan request and returns its token (shown once, in the QR code).
+func (s *Store) CreateScan(ctx context.Context, purpose string, accountID, targetPersonID int64) (string, error) {
+	token := NewToken()
+	now := s.now()
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO scans (token_hash, purpose, account_id, target_person_id, created_at, expires_at)
+			VALUES (?, ?, NULLIF(?, 0), NULLIF(?, 0), ?, ?)`, HashToken(token), purpose, accountID, targetPersonID, fmtTime(now), fmtTime(now.Add(ScanTTL)))
+		if err != nil {
+			return fmt.Errorf("create %s scan: %w", purpose, err)
+		}
+		return nil
+	})
+	return token, err
+}
+
+const scanColumns = `id, purpose, COALESCE(account_id, 0), COALESCE(target_person_id, 0), status, COALESCE(person_id, 0), refusal, expires_at, used_at IS NOT NULL`
+
+func scanScan(row interface{ Scan(...any) error }) (Scan, error) {
+	var sc Scan
+	var exp string
+	err := row.Scan(&sc.ID, &sc.Purpose, &sc.AccountID, &sc.TargetPersonID, &sc.Status, &sc.PersonID, &sc.Refusal, &exp, &sc.Used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Scan{}, ErrNotFound
+	}
+	sc.ExpiresAt = parseTime(exp)
+	return sc, err
+}
+
+// ScanByToken loads a scan request.
+func (s *Store) ScanByToken(ctx context.Context, token string) (Scan, error) {
+	return scanScan(s.read.QueryRowContext(ctx, `SELECT `+scanColumns+` FROM scans WHERE token_hash = ?`, HashToken(token)))
+}
+
+// DecideScan records a confirmation or rejection from the phone of person. Who may
+// decide depends on the purpose; a wrong person gets a page-level *ValidationError and
+// the scan stays pending (the waiting page shows that someone else tried). A scan that
+// is expired, used or decided answers ErrGone.
+func (s *Store) DecideScan(ctx context.Context, token string, personID int64, confirm bool) (Scan, error) {
+	var sc Scan
+	var refusal error
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		sc, err = scanScan(tx.QueryRowContext(ctx, `SELECT `+scanColumns+` FROM scans WHERE token_hash = ?`, HashToken(token)))
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if sc.Used || sc.State(now) != "pending" {
+			return ErrGone
+		}
+		code, err := s.mayDecide(ctx, tx, sc, personID)
+		if err != nil {
+			return err
+		}
+		if code != "" {
+			refusal = invalid("", code)
+			_, err = tx.ExecContext(ctx, `UPDATE scans SET refusal = ? WHERE id = ?`, code, sc.ID)
+			return err
+		}
+		status := "rejected"
+		if confirm {
+			status = "confirmed"
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE scans SET status = ?, person_id = ?, decided_at = ?, refusal = '' WHERE id = ?`,
+			status, personID, fmtTime(now), sc.ID); err != nil {
+			return fmt.Errorf("decide scan %d: %w", sc.ID, err)
+		}
+		sc.Status, sc.PersonID = status, personID
+		return nil
+	})
+	if err == nil && refusal != nil {
+		return sc, refusal
+	}
+	return sc, err
+}
+
+// mayDecide returns the error code that keeps person from deciding sc, or "".
+func (s *Store) mayDecide(ctx context.Context, tx *sql.Tx, sc Scan, personID int64) (string, error) {
+	switch sc.Purpose {
+	case PurposeBindAdmin:
+		var match bool
+		err := tx.QueryRowContext(ctx, `SELECT p.real_name = a.admin_name AND p.id_number = a.admin_id_number AND p.real_name <> ''
+			FROM people p, accounts a WHERE p.id = ? AND a.id = ?`, personID, sc.AccountID).Scan(&match)
+		if err != nil {
+			return "", fmt.Errorf("check admin identity: %w", err)
+		}
+		if !match {
+			return "admin_identity_mismatch", nil
+		}
+	case PurposeLogin:
+		if sc.AccountID == 0 {
+			var n int
+			err := tx.QueryRowContext(ctx, `SELECT count(*) FROM accounts WHERE step = 'done' AND (admin_person_id = ?1
+				OR id IN (SELECT account_id FROM members WHERE person_id = ?1 AND kind = 'project' AND status = 'active'))`, personID).Scan(&n)
+			if err != nil {
+				return "", err
+			}
+			if n == 0 {
+				return "not_a_member", nil
+			}
+			return "", nil
+		}
+		roles, err := rolesOf(ctx, tx, sc.AccountID, personID)
+		if err != nil {
+			return "", err
+		}
+		if !roles.Can(ActView) {
+			return "not_a_member", nil
+		}
+	case PurposeResetSecret:
+		roles, err := rolesOf(ctx, tx, sc.AccountID, personID)
+		if err != nil {
+			return "", err
+		}
+		if !roles.Has(RoleAdmin) {
+			return "not_admin", nil
+		}
+	case PurposeTransferAdmin:
+		if sc.TargetPersonID != personID {
+			return "wrong_person", nil
+		}
+	}
+	return "", nil
+}
+
+// consumeScan spends a confirmed scan of purpose for account inside tx: it must be
+// confirmed, unexpired and unused. It answers ErrGone otherwise, ErrNotFound for a token
+// that is not this account's.
+func (s *Store) consumeScan(ctx context.Context, tx *sql.Tx, token, purpose string, accountID int64) (Scan, error) {
+	sc, err := scanScan(tx.QueryRowContext(ctx, `SELECT `+scanColumns+` FROM scans WHERE token_hash = ?`, HashToken(token)))
+	if err != nil {
+		return Scan{}, err
+	}
+	if sc.Purpose != purpose || sc.AccountID != accountID {
+		return Scan{}, ErrNotFound
+	}
+	if sc.Used || sc.Status != "confirmed" {
+		return Scan{}, ErrGone
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE scans SET used_at = ? WHERE id = ?`, fmtTime(s.now()), sc.ID); err != nil {
+		return Scan{}, err
+	}
+	return sc, nil
+}
+
+// CompleteBindAdmin makes the person who confirmed the bind_admin scan the administrator
+// of the unfinished account and moves the wizard to its last step.
+func (s *Store) CompleteBindAdmin(ctx context.Context, token string, accountID int64) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		sc, err := s.consumeScan(ctx, tx, token, PurposeBindAdmin, accountID)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE accounts SET admin_person_id = ?, step = ? WHERE id = ? AND step = ?`,
+			sc.PersonID, StepConfirm, accountID, StepAdmin)
+		if err != nil {
+			return fmt.Errorf("bind admin of %d: %w", accountID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrConflict
+		}
+		return nil
+	})
+}
+
+// CompleteLogin spends a confirmed login scan and returns who confirmed it. For an
+// account login, the person's roles are checked again at this moment.
+func (s *Store) CompleteLogin(ctx context.Context, token string, accountID int64) (int64, error) {
+	var person int64
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		sc, err := s.consumeScan(ctx, tx, token, PurposeLogin, accountID)
+		if err != nil {
+			return err
+		}
+		person = sc.PersonID
+		if accountID == 0 {
+			return nil
+		}
+		roles, err := rolesOf(ctx, tx, accountID, person)
+		if err != nil {
+			return err
+		}
+		if !roles.Can(ActView) {
+			return invalid("", "not_a_member")
+		}
+		return nil
+	})
+	return person, err
+}

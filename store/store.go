@@ -1,0 +1,121 @@
+// Package store is the only package that speaks SQL. It also holds the domain types, the
+// rules of the product contract and the sentinel errors the web layer maps to statuses.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store wraps one SQLite file: a single write connection (SQLite has one writer anyway, and a
+// pool of one makes BEGIN IMMEDIATE queue in Go instead of failing with SQLITE_BUSY) and a
+// read pool for everything that only looks.
+type Store struct {
+	write *sql.DB
+	read  *sql.DB
+	// Now is the clock for every rule that depends on time (quotas, expiry); tests and the
+	// sandbox replace it, so no code in the product calls time.Now directly.
+	Now func() time.Time
+}
+
+// dsn sets every pragma in the connection string, so each pooled connection gets them.
+func dsn(path string, write bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if write {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at path and applies pending migrations.
+func Open(ctx context.Context, path string) (*Store, error) {
+	w, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(8)
+	return &Store{write: w, read: r, Now: time.Now}, nil
+}
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+	return nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	rerr := s.read.Close()
+	if err := s.write.Close(); err != nil {
+		return err
+	}
+	return rerr
+}
+
+// withTx runs fn in one write transaction (BEGIN IMMEDIATE), committing when it returns nil.
+func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// Backup writes a consistent copy of the live database to path (VACUUM INTO works while
+// the server keeps writing).
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if _, err := s.read.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return nil
+}
+
+// now is the store clock in UTC, formatted the way every timestamp column is stored.
+func (s *Store) now() time.Time { return s.Now().UTC() }
+
+const timeFormat = time.RFC3339Nano
+
+func fmtTime(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+func parseTime(v string) time.Time {
+	t, _ := time.Parse(timeFormat, v)
+	return t
+}

@@ -1,0 +1,71 @@
+package views
+
+import (
+	"fmt"
+	"net/url"
+)
+
+// URL helpers: every path the views link to, in one place.
+const (
+	PathHome        = "/home"
+	PathLogin       = "/login"
+	PathLoginScan   = "/login/scan"
+	PathLoginQR     = "/login/qr"
+	PathLogout      = "/logout"
+	PathRegister    = "/register"
+	PathActivate    = "/register/activate"
+	PathResend      = "/register/resend"
+	PathSubject     = "/register/subject"
+	PathAdmin       = "/register/admin"
+	PathConfirm     = "/register/confirm"
+	PathMailbox     = "/mailbox"
+	PathWx          = "/wx"
+	PathWxSignup    = "/wx/signup"
+	PathWxLogin     = "/wx/login"
+	PathWxLogout    = "/wx/logout"
+	PathOps         = "/ops"
+	PathOpsRegistry = "/ops/registry"
+)
+
+// PathWxScan is the phone page of a scan request.
+func PathWxScan(token string) string { return "/wx/scan/" + url.PathEscape(token) }
+
+// PathOpsRegistryDelete removes one open-platform registry entry.
+func PathOpsRegistryDelete(id int64) string { return fmt.Sprintf("/ops/registry/%d/delete", id) }
+
+// PathWxLoginNext signs in to the simulator and comes back to next.
+func PathWxLoginNext(next string) string { return PathWxLogin + "?next=" + url.QueryEscape(next) }
+
+// StepPath is the wizard page of an unfinished registration's step.
+func StepPath(step string) string {
+	switch step {
+	case "activate":
+		return PathActivate
+	case "subject":
+		return PathSubject
+	case "admin":
+		return PathAdmin
+	case "confirm":
+		return PathConfirm
+	}
+	return PathHome
+}
+
+// Basic info, filing and WeChat authentication (SPEC §7, §8).
+const (
+	PathBasic  = "/settings/basic"
+	PathFiling = "/settings/filing"
+	PathVerify = "/settings/verify"
+)
+
+// Members (SPEC §9) and the simulator's inbox.
+const (
+	PathMembers = "/members"
+	PathWxInbox = "/wx/inbox"
+)
+
+// Development settings (SPEC §10) and the simulator's mini programs (SPEC §11).
+const (
+	PathDevSettings = "/dev/settings"
+	PathWxApps      = "/wx/apps"
+)

@@ -1,0 +1,151 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"mpconsole/store"
+	"mpconsole/views"
+)
+
+const langCookie = "lang"
+
+// csrf guards every state-changing request of the HTML surfaces: the token travels in the
+// form field _csrf or, for htmx, the X-CSRF-Token header. A missing token is a 403 like a
+// wrong one (SPEC §13).
+func csrf() echo.MiddlewareFunc {
+	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
+		CookieName:     "_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteLaxMode,
+		ErrorHandler: func(err error, c echo.Context) error {
+			return echo.NewHTTPError(http.StatusForbidden, "invalid csrf token")
+		},
+	})
+}
+
+// chrome prepares what every page needs: the language, the CSRF token, the flash message
+// of the surface's session and who is signed in to the simulator.
+func (s *Server) chrome(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		q := r.URL.Query().Get("lang")
+		var cookie string
+		if ck, err := r.Cookie(langCookie); err == nil {
+			cookie = ck.Value
+		}
+		lang, _ := views.MatchLanguage(q, cookie, r.Header.Get("Accept-Language"))
+		if picked, ok := views.MatchLanguage(q); ok {
+			lang = picked
+			c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+		}
+		token, _ := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
+		ch := &views.Chrome{CSRF: token, Path: r.URL.Path, Mailbox: s.opts.SMTP == ""}
+		sessName := consoleSession
+		if isWxPath(r.URL.Path) {
+			sessName = wxSession
+		}
+		if sess := s.session(c, sessName); sess.Values[keyFlash] != nil {
+			ch.Flash = stringValue(sess, keyFlash)
+			delete(sess.Values, keyFlash)
+			s.save(c, sess)
+		}
+		if id := int64Value(s.session(c, wxSession), keyWxPerson); id != 0 {
+			if p, err := s.store.PersonByID(r.Context(), id); err == nil {
+				ch.WxPerson = &p
+			}
+		}
+		ctx := views.WithChrome(views.WithLanguage(r.Context(), lang), ch)
+		c.SetRequest(r.WithContext(ctx))
+		return next(c)
+	}
+}
+
+func isWxPath(p string) bool {
+	return p == "/wx" || strings.HasPrefix(p, "/wx/") || p == "/ops" || strings.HasPrefix(p, "/ops/")
+}
+
+func chromeOf(c echo.Context) *views.Chrome {
+	return views.ChromeOf(c.Request().Context())
+}
+
+// consoleAccess reads who is signed in to the console from the database: the session
+// names an account and a person, and everything else (roles, whether the session is
+// still valid after a password change) is read fresh on every request.
+func (s *Server) consoleAccess(c echo.Context) (*store.Access, error) {
+	sess := s.session(c, consoleSession)
+	accountID, personID := int64Value(sess, keyAccount), int64Value(sess, keyPerson)
+	if accountID == 0 || personID == 0 {
+		return nil, nil
+	}
+	acc, err := s.store.AccessOf(c.Request().Context(), accountID, personID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if err != nil || acc.Account.SessionEpoch != int64Value(sess, keyEpoch) || len(acc.Roles) == 0 {
+		s.signOut(c)
+		return nil, nil
+	}
+	return &acc, nil
+}
+
+// member guards a console route with one row of the permission matrix.
+func (s *Server) member(a store.Action) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			acc, err := s.consoleAccess(c)
+			if err != nil {
+				return err
+			}
+			if acc == nil {
+				return seeOther(c, views.PathLogin)
+			}
+			chromeOf(c).Access = acc
+			c.Set("access", acc)
+			if !acc.Roles.Can(a) {
+				return forbidden(c, a)
+			}
+			return next(c)
+		}
+	}
+}
+
+// access is the signed-in member of a route guarded by member.
+func access(c echo.Context) *store.Access {
+	return c.Get("access").(*store.Access)
+}
+
+// wxPerson guards simulator routes: not signed in goes to the simulator's sign-in and
+// comes back afterwards.
+func (s *Server) wxPerson(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if chromeOf(c).WxPerson == nil {
+			back := c.Request().URL.Path
+			if c.Request().Method != http.MethodGet {
+				back = views.PathWx
+			}
+			return seeOther(c, views.PathWxLoginNext(back))
+		}
+		return next(c)
+	}
+}
+
+// operator guards /ops: a simulator session of a platform reviewer, checked in the
+// database on every request.
+func (s *Server) operator(next echo.HandlerFunc) echo.HandlerFunc {
+	return s.wxPerson(func(c echo.Context) error {
+		if !chromeOf(c).WxPerson.IsOperator {
+			ctx := c.Request().Context()
+			return page(c, http.StatusForbidden, views.StatusText(ctx, http.StatusForbidden), views.ErrorPage(http.StatusForbidden, "not_operator"))
+		}
+		return next(c)
+	})
+}
+
+func wxPersonOf(c echo.Context) store.Person { return *chromeOf(c).WxPerson }

@@ -1,0 +1,53 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"mpconsole/store"
+	"mpconsole/views"
+)
+
+// handleError turns every error a handler returns into a status and a page: store
+// sentinels to 404/409/410/403/422, echo's own errors to theirs, anything else to a 500
+// that is logged with the request id and shows no internals.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	status := http.StatusInternalServerError
+	var he *echo.HTTPError
+	var ve *store.ValidationError
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		status = http.StatusNotFound
+	case errors.Is(err, store.ErrConflict):
+		status = http.StatusConflict
+	case errors.Is(err, store.ErrGone):
+		status = http.StatusGone
+	case errors.Is(err, store.ErrForbidden):
+		status = http.StatusForbidden
+	case errors.As(err, &ve):
+		status = http.StatusUnprocessableEntity
+	case errors.As(err, &he):
+		status = he.Code
+	}
+	if status >= 500 {
+		s.log.Error("request failed", "id", c.Response().Header().Get(echo.HeaderXRequestID), "method", c.Request().Method,
+			"path", c.Request().URL.Path, "err", err)
+	}
+	if c.Request().Method == http.MethodHead {
+		c.NoContent(status)
+		return
+	}
+	ctx := c.Request().Context()
+	page(c, status, views.StatusText(ctx, status), views.ErrorPage(status, ""))
+}
+
+// forbidden is the 403 page naming the roles an action needs (SPEC §9).
+func forbidden(c echo.Context, a store.Action) error {
+	ctx := c.Request().Context()
+	return page(c, http.StatusForbidden, views.StatusText(ctx, http.StatusForbidden), views.ForbiddenPage(store.RolesFor(a)))
+}

@@ -1,0 +1,162 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"mpconsole/store"
+	"mpconsole/views"
+)
+
+// Root sends a visitor to the console home, which sends the signed-out to /login.
+func (s *Server) Root(c echo.Context) error { return seeOther(c, views.PathHome) }
+
+// LoginPage offers email + password, and scan login.
+func (s *Server) LoginPage(c echo.Context) error {
+	return page(c, http.StatusOK, title(c, "login.title"), views.LoginPage(views.Form{}))
+}
+
+// LoginCreate checks email and password, then asks for a scan; an unfinished
+// registration resumes at its step instead (no administrator to scan yet).
+func (s *Server) LoginCreate(c echo.Context) error {
+	f := formOf(c, "email")
+	a, err := s.store.CheckAccountPassword(c.Request().Context(), f.V("email"), c.FormValue("password"))
+	if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
+		f.Errors = ve.Fields
+		status := http.StatusUnprocessableEntity
+		if ve.Fields[""] == "login_locked" {
+			status = http.StatusTooManyRequests
+		}
+		return page(c, status, title(c, "login.title"), views.LoginPage(f))
+	} else if err != nil {
+		return err
+	}
+	sess := s.session(c, consoleSession)
+	if a.Step != store.StepDone {
+		sess.Values[keyRegistration] = a.ID
+		if err := s.save(c, sess); err != nil {
+			return err
+		}
+		return seeOther(c, views.StepPath(a.Step))
+	}
+	return s.startLoginScan(c, a.ID)
+}
+
+// LoginQR starts scan login: a login scan for no account in particular.
+func (s *Server) LoginQR(c echo.Context) error { return s.startLoginScan(c, 0) }
+
+func (s *Server) startLoginScan(c echo.Context, accountID int64) error {
+	sess := s.session(c, consoleSession)
+	sess.Values[keyLoginAccount] = accountID
+	delete(sess.Values, keyPickPerson)
+	if _, err := s.newScan(c, keyLoginScan, store.PurposeLogin, accountID, 0); err != nil {
+		return err
+	}
+	return seeOther(c, views.PathLoginScan)
+}
+
+// LoginScanPage waits for the login scan; once confirmed this GET signs in (or, for scan
+// login, shows the accounts the person may pick from).
+func (s *Server) LoginScanPage(c echo.Context) error {
+	ctx := c.Request().Context()
+	sess := s.session(c, consoleSession)
+	if person := int64Value(sess, keyPickPerson); person != 0 {
+		return s.pickPage(c, http.StatusOK, person, views.Form{})
+	}
+	token := stringValue(sess, keyLoginScan)
+	accountID := int64Value(sess, keyLoginAccount)
+	sc, err := s.store.ScanByToken(ctx, token)
+	if token == "" || errors.Is(err, store.ErrNotFound) {
+		return seeOther(c, views.PathLogin)
+	} else if err != nil {
+		return err
+	}
+	if sc.State(s.store.Now()) == "confirmed" {
+		person, err := s.store.CompleteLogin(ctx, token, accountID)
+		if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
+			return page(c, http.StatusForbidden, title(c, "login.title"), views.LoginPage(views.Form{Errors: ve.Fields}))
+		} else if errors.Is(err, store.ErrGone) {
+			return seeOther(c, views.PathLogin)
+		} else if err != nil {
+			return err
+		}
+		delete(sess.Values, keyLoginScan)
+		if accountID == 0 {
+			sess.Values[keyPickPerson] = person
+			if err := s.save(c, sess); err != nil {
+				return err
+			}
+			return seeOther(c, views.PathLoginScan)
+		}
+		a, err := s.store.AccountByID(ctx, accountID)
+		if err != nil {
+			return err
+		}
+		if err := s.signIn(c, a, person); err != nil {
+			return err
+		}
+		return seeOther(c, views.PathHome)
+	}
+	v := s.scanView(c, token, sc, views.PathLoginScan, views.PathLoginQR)
+	return page(c, http.StatusOK, title(c, "login.scan_title"), views.LoginScanPage(v))
+}
+
+func (s *Server) pickPage(c echo.Context, status int, person int64, f views.Form) error {
+	accounts, err := s.store.ConsoleAccounts(c.Request().Context(), person)
+	if err != nil {
+		return err
+	}
+	return page(c, status, title(c, "login.pick_title"), views.PickAccountPage(accounts, f))
+}
+
+// LoginPick ends scan login with the account the person picked; their roles there are
+// checked again now.
+func (s *Server) LoginPick(c echo.Context) error {
+	ctx := c.Request().Context()
+	sess := s.session(c, consoleSession)
+	person := int64Value(sess, keyPickPerson)
+	if person == 0 {
+		return seeOther(c, views.PathLogin)
+	}
+	id, _ := strconv.ParseInt(c.FormValue("account"), 10, 64)
+	acc, err := s.store.AccessOf(ctx, id, person)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !acc.Roles.Can(store.ActView)) {
+		return s.pickPage(c, http.StatusUnprocessableEntity, person, views.Form{Errors: map[string]string{"account": "not_a_member"}})
+	} else if err != nil {
+		return err
+	}
+	if err := s.signIn(c, acc.Account, person); err != nil {
+		return err
+	}
+	return seeOther(c, views.PathHome)
+}
+
+// signIn starts a console session for person in account, remembering the account's
+// session epoch so that a password change ends it.
+func (s *Server) signIn(c echo.Context, a store.Account, person int64) error {
+	sess := s.session(c, consoleSession)
+	for k := range sess.Values {
+		delete(sess.Values, k)
+	}
+	sess.Values[keyAccount] = a.ID
+	sess.Values[keyPerson] = person
+	sess.Values[keyEpoch] = a.SessionEpoch
+	return s.save(c, sess)
+}
+
+func (s *Server) signOut(c echo.Context) {
+	sess := s.session(c, consoleSession)
+	for _, k := range []string{keyAccount, keyPerson, keyEpoch} {
+		delete(sess.Values, k)
+	}
+	s.save(c, sess)
+}
+
+// Logout ends the console session.
+func (s *Server) Logout(c echo.Context) error {
+	s.signOut(c)
+	return seeOther(c, views.PathLogin)
+}

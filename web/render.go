@@ -1,0 +1,66 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"mpconsole/views"
+)
+
+// The only code that reads htmx headers; handlers ask these helpers instead.
+
+func isFragment(c echo.Context) bool {
+	h := c.Request().Header
+	return h.Get("HX-Request") == "true" && h.Get("HX-Boosted") != "true"
+}
+
+type layout func(title string, body templ.Component) templ.Component
+
+// layoutFor picks the frame of the surface a path belongs to.
+func layoutFor(path string) layout {
+	switch {
+	case path == "/wx" || strings.HasPrefix(path, "/wx/"):
+		return views.WxPage
+	case path == "/ops" || strings.HasPrefix(path, "/ops/"):
+		return views.OpsPage
+	}
+	return views.Page
+}
+
+// page answers comp alone to an htmx request, and inside its surface's frame otherwise.
+func page(c echo.Context, status int, title string, comp templ.Component) error {
+	c.Response().Header().Add("Vary", "HX-Request")
+	if !isFragment(c) {
+		comp = layoutFor(c.Request().URL.Path)(title, comp)
+	}
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	c.Response().WriteHeader(status)
+	return comp.Render(c.Request().Context(), c.Response())
+}
+
+// seeOther ends a successful form post: 303 for a browser, HX-Redirect for htmx.
+func seeOther(c echo.Context, to string) error {
+	if isFragment(c) {
+		c.Response().Header().Set("HX-Redirect", to)
+		return c.NoContent(http.StatusNoContent)
+	}
+	return c.Redirect(http.StatusSeeOther, to)
+}
+
+// title translates a page title in the request's language.
+func title(c echo.Context, id string) string {
+	return views.T(c.Request().Context(), id)
+}
+
+// formOf collects the named fields of the request, as typed, for re-rendering.
+func formOf(c echo.Context, names ...string) views.Form {
+	f := views.Form{Values: map[string]string{}}
+	for _, n := range names {
+		f.Values[n] = c.FormValue(n)
+	}
+	return f
+}

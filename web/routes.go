@@ -1,0 +1,103 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"mpconsole/static"
+	"mpconsole/store"
+)
+
+// routes is the whole route table, grouped by surface (SPEC §1).
+func (s *Server) routes() {
+	e := s.echo
+	e.Use(middleware.RequestID(), s.logRequests(), middleware.Recover(), middleware.BodyLimit("8M"))
+	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
+
+	w := e.Group("", csrf(), s.chrome)
+	w.GET("/", s.Root)
+
+	// Registration wizard (SPEC §5) and login (SPEC §6): public, or the unfinished
+	// registration this browser holds.
+	w.GET("/register", s.RegisterPage)
+	w.POST("/register", s.RegisterCreate)
+	w.GET("/register/activate", s.ActivatePage)
+	w.POST("/register/resend", s.ActivationResend)
+	w.GET("/register/subject", s.SubjectPage, s.wizard(store.StepSubject))
+	w.POST("/register/subject", s.SubjectSave, s.wizard(store.StepSubject))
+	w.GET("/register/admin", s.AdminScanPage, s.wizard(store.StepAdmin))
+	w.POST("/register/admin", s.AdminScanRenew, s.wizard(store.StepAdmin))
+	w.GET("/register/confirm", s.ConfirmPage, s.wizard(store.StepConfirm))
+	w.POST("/register/confirm", s.ConfirmSave, s.wizard(store.StepConfirm))
+	w.GET("/mailbox", s.MailboxPage)
+	w.GET("/login", s.LoginPage)
+	w.POST("/login", s.LoginCreate)
+	w.POST("/login/qr", s.LoginQR)
+	w.GET("/login/scan", s.LoginScanPage)
+	w.POST("/login/scan", s.LoginPick)
+	w.POST("/logout", s.Logout)
+
+	// Console (SPEC §7–§12): every route names its row of the permission matrix.
+	s.console(w, http.MethodGet, "/home", s.Home, store.ActView)
+
+	// Basic info, filing and WeChat authentication (SPEC §7, §8).
+
+	// Members and the administrator (SPEC §9).
+
+	// Development settings (SPEC §10).
+
+
+	// Simulated WeChat (SPEC §3).
+	w.GET("/wx", s.WxHome, s.wxPerson)
+	w.GET("/wx/signup", s.WxSignupPage)
+	w.POST("/wx/signup", s.WxSignup)
+	w.GET("/wx/login", s.WxLoginPage)
+	w.POST("/wx/login", s.WxLogin)
+	w.POST("/wx/logout", s.WxLogout)
+	w.GET("/wx/scan/:token", s.WxScanPage, s.wxPerson)
+	w.POST("/wx/scan/:token", s.WxScanDecide, s.wxPerson)
+
+	// The simulator's inbox (SPEC §9).
+
+	// The simulator's mini programs (SPEC §11).
+
+
+	// Ops (SPEC §3).
+	w.GET("/ops", s.OpsQueue, s.operator)
+	w.GET("/ops/registry", s.OpsRegistry, s.operator)
+	w.POST("/ops/registry", s.OpsRegistryAdd, s.operator)
+	w.POST("/ops/registry/:id/delete", s.OpsRegistryDelete, s.operator)
+
+	// Ops decisions (SPEC §3, §7, §8).
+
+	// WeChat-compatible API (SPEC §11): no sessions, no CSRF, its own JSON errors.
+
+}
+
+// console registers a console route behind the permission check for action, and records
+// the pair for the route × role test.
+func (s *Server) console(g *echo.Group, method, path string, h echo.HandlerFunc, action store.Action) {
+	g.Add(method, path, h, s.member(action))
+	s.actions[method+" "+path] = action
+}
+
+// ConsoleActions lists every console route with the matrix row that guards it.
+func (s *Server) ConsoleActions() map[string]store.Action { return s.actions }
+
+// logRequests writes one line per request with its id. It logs the route pattern, never
+// the URL: paths and query strings carry secrets (scan and activation tokens, the API's
+// secret parameter).
+func (s *Server) logRequests() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogMethod: true, LogRoutePath: true, LogLatency: true, LogRequestID: true, LogError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			s.log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
+				slog.String("id", v.RequestID), slog.String("method", v.Method), slog.String("route", v.RoutePath),
+				slog.Int("status", v.Status), slog.Duration("latency", v.Latency))
+			return nil
+		},
+	})
+}

@@ -1,0 +1,104 @@
+// Package web is the HTTP layer: the only package that knows Echo, sessions, CSRF and
+// htmx headers.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+
+	"mpconsole/store"
+)
+
+// Options are the server's settings from the command line.
+type Options struct {
+	// BaseURL is the absolute URL put into QR codes and mails; empty means taken from
+	// each request.
+	BaseURL string
+	// SMTP, when set (host:port), sends mail instead of keeping it in /mailbox.
+	SMTP string
+	// Logger receives one line per request; nil discards.
+	Logger *slog.Logger
+}
+
+// Server is the whole web application.
+type Server struct {
+	store    *store.Store
+	sessions *sessions.CookieStore
+	echo     *echo.Echo
+	opts     Options
+	log      *slog.Logger
+	// actions records the permission of every console route, for the route × role test.
+	actions map[string]store.Action
+}
+
+// SessionKeys returns the cookie-signing and -encryption keys: from key when given
+// (MPCONSOLE_SESSION_KEY), else generated once and kept in the database so a restart
+// signs nobody out.
+func SessionKeys(ctx context.Context, st *store.Store, key string) ([][]byte, error) {
+	if key != "" {
+		sum := store.HashToken(key)
+		return [][]byte{[]byte(key), []byte(sum[:32])}, nil
+	}
+	hash, err := st.Secret(ctx, "session_hash_key", 64)
+	if err != nil {
+		return nil, err
+	}
+	block, err := st.Secret(ctx, "session_block_key", 32)
+	if err != nil {
+		return nil, err
+	}
+	return [][]byte{hash, block}, nil
+}
+
+// New builds the server around a store and the session key pair.
+func New(st *store.Store, keys [][]byte, opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	cs := sessions.NewCookieStore(keys...)
+	cs.Options = &sessions.Options{Path: "/", MaxAge: 7 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode}
+	s := &Server{store: st, sessions: cs, opts: opts, log: opts.Logger, actions: map[string]store.Action{}}
+	s.echo = echo.New()
+	s.echo.HideBanner, s.echo.HidePort = true, true
+	s.echo.HTTPErrorHandler = s.handleError
+	s.routes()
+	return s
+}
+
+// ServeHTTP makes the server an http.Handler (for httptest and for the real listener).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// Serve answers on l until ctx ends, then shuts down gracefully (in-flight requests get
+// up to 10 seconds).
+func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	hs := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(l) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

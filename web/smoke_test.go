@@ -1,0 +1,54 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// The fixtures and the console session work end to end: a finished account's
+// administrator sees its AppID on /home.
+func TestHomeShowsAppID(t *testing.T) {
+	e := newEnv(t)
+	admin := e.person("admin_one", "张三")
+	a := e.account("owner@example.com", admin, "personal")
+	r := e.console(a, admin).get("/home")
+	wantStatus(t, r, http.StatusOK)
+	if got := r.testid("app-id"); got != a.AppID || !strings.HasPrefix(got, "wx") {
+		t.Fatalf("app-id = %q, want %q", got, a.AppID)
+	}
+	if r := e.client().get("/home"); r.status != http.StatusSeeOther || r.location() != "/login" {
+		t.Fatalf("signed out /home: %d → %q, want 303 → /login", r.status, r.location())
+	}
+}
+
+// A state-changing request without the CSRF token is refused with 403 and stores nothing.
+func TestPostWithoutCSRFIsForbidden(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	f := url.Values{"email": {"a@example.com"}, "password": {"Passw0rd!"}, "password_confirm": {"Passw0rd!"}, "agree": {"on"}}
+	r := c.do("POST", "/register", strings.NewReader(f.Encode()), "application/x-www-form-urlencoded", false)
+	wantStatus(t, r, http.StatusForbidden)
+	if mails, _ := e.st.Mailbox(t.Context(), 10); len(mails) != 0 {
+		t.Fatalf("a refused post queued %d mails", len(mails))
+	}
+}
+
+// The browser harness starts Chromium and renders the login page.
+func TestBrowserRendersLogin(t *testing.T) {
+	e := newEnv(t)
+	ctx := newBrowser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.http.URL+"/login"), chromedp.WaitVisible(`input[name="email"]`)); err != nil {
+		t.Fatal(err)
+	}
+	title, err := chromedp.Run(ctx, chromedp.Text("h1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(title) == "" {
+		t.Fatal("login page has no heading")
+	}
+}
