@@ -98,7 +98,7 @@ func (r resp) errCode(field string) string {
 	if field == "" {
 		return r.doc.Find(`[role="alert"][data-error-code]`).AttrOr("data-error-code", "")
 	}
-	return r.doc.Find(`.field-error[data-error-for="` + field + `"]`).AttrOr("data-error-code", "")
+	return r.doc.Find(`.field-error[data-error-for="`+field+`"]`).AttrOr("data-error-code", "")
 }
 
 func (r resp) testid(id string) string {

@@ -49,7 +49,6 @@ func (s *Server) routes() {
 
 	// Development settings (SPEC §10).
 
-
 	// Simulated WeChat (SPEC §3).
 	w.GET("/wx", s.WxHome, s.wxPerson)
 	w.GET("/wx/signup", s.WxSignupPage)
@@ -63,7 +62,6 @@ func (s *Server) routes() {
 	// The simulator's inbox (SPEC §9).
 
 	// The simulator's mini programs (SPEC §11).
-
 
 	// Ops (SPEC §3).
 	w.GET("/ops", s.OpsQueue, s.operator)
