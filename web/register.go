@@ -166,7 +166,7 @@ func (s *Server) AdminScanPage(c echo.Context) error {
 	sess := s.session(c, consoleSession)
 	token := stringValue(sess, keyAdminScan)
 	sc, err := s.store.ScanByToken(ctx, token)
-	if token == "" || errors.Is(err, store.ErrNotFound) || sc.AccountID != a.ID {
+	if token == "" || errors.Is(err, store.ErrNotFound) || sc.AccountID != a.ID || sc.Used {
 		if token, err = s.newScan(c, keyAdminScan, store.PurposeBindAdmin, a.ID, 0); err != nil {
 			return err
 		}
