@@ -107,7 +107,12 @@ var stepOrder = map[string]int{store.StepActivate: 0, store.StepSubject: 1, stor
 func (s *Server) wizard(step string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			id := int64Value(s.session(c, consoleSession), keyRegistration)
+			sess := s.session(c, consoleSession)
+			id := int64Value(sess, keyRegistration)
+			if id == 0 && int64Value(sess, keyAccount) != 0 {
+				// Finishing the wizard signed this browser in (and dropped the registration).
+				return seeOther(c, views.PathHome)
+			}
 			if id == 0 {
 				return seeOther(c, views.PathLogin)
 			}
