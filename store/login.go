@@ -52,7 +52,7 @@ func (s *Store) CheckAccountPassword(ctx context.Context, email, password string
 			return fmt.Errorf("load account %s: %w", email, err)
 		}
 		if hash == "" {
-			passwordMatches(dummyHash, password)
+			passwordMatches(dummyHash(), password)
 		}
 		if hash == "" || !passwordMatches(hash, password) {
 			verdict = invalid("", "login_failed")

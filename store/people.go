@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -143,7 +144,7 @@ func (s *Store) AuthenticatePerson(ctx context.Context, wechatID, password strin
 	var p Person
 	err := row.Scan(&p.ID, &p.WechatID, &p.Nickname, &p.BoundEmail, &p.RealName, &p.IDNumber, &p.IsOperator, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
-		passwordMatches(dummyHash, password) // same work as a real check, so timing tells nothing
+		passwordMatches(dummyHash(), password) // same work as a real check, so timing tells nothing
 		return Person{}, invalid("", "login_failed")
 	} else if err != nil {
 		return Person{}, err
@@ -154,8 +155,12 @@ func (s *Store) AuthenticatePerson(ctx context.Context, wechatID, password strin
 	return p, nil
 }
 
-// dummyHash is compared against when no such login exists.
-const dummyHash = "$2a$10$7EqJtq98hPqEX7fNZaFWoOhi5BWX4Z5uN1Kf1pXo1G1p7fq8bq7pW"
+// dummyHash is compared against when no such login exists. It is made at PasswordCost,
+// so the comparison costs what a real one does whatever the cost is set to.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := bcrypt.GenerateFromPassword([]byte("no such login"), PasswordCost)
+	return string(h)
+})
 
 // SetOperator grants or revokes the platform reviewer flag (mpconsole ops grant|revoke).
 func (s *Store) SetOperator(ctx context.Context, wechatID string, on bool) error {

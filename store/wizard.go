@@ -63,7 +63,11 @@ func (s *Store) SaveSubject(ctx context.Context, accountID int64, sub Subject) e
 		if err != nil {
 			return fmt.Errorf("save subject of %d: %w", accountID, err)
 		}
-		return nil
+		// A bind_admin scan was decided against the old subject: retire it, or the person
+		// who confirmed it would be bound whatever the new subject names.
+		_, err = tx.ExecContext(ctx, `UPDATE scans SET used_at = ? WHERE account_id = ? AND purpose = ? AND used_at IS NULL`,
+			fmtTime(s.now()), accountID, PurposeBindAdmin)
+		return err
 	})
 }
 

@@ -107,7 +107,12 @@ var stepOrder = map[string]int{store.StepActivate: 0, store.StepSubject: 1, stor
 func (s *Server) wizard(step string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			id := int64Value(s.session(c, consoleSession), keyRegistration)
+			sess := s.session(c, consoleSession)
+			id := int64Value(sess, keyRegistration)
+			if id == 0 && int64Value(sess, keyAccount) != 0 {
+				// Finishing the wizard signed this browser in (and dropped the registration).
+				return seeOther(c, views.PathHome)
+			}
 			if id == 0 {
 				return seeOther(c, views.PathLogin)
 			}
@@ -166,7 +171,7 @@ func (s *Server) AdminScanPage(c echo.Context) error {
 	sess := s.session(c, consoleSession)
 	token := stringValue(sess, keyAdminScan)
 	sc, err := s.store.ScanByToken(ctx, token)
-	if token == "" || errors.Is(err, store.ErrNotFound) || sc.AccountID != a.ID {
+	if token == "" || errors.Is(err, store.ErrNotFound) || sc.AccountID != a.ID || sc.Used {
 		if token, err = s.newScan(c, keyAdminScan, store.PurposeBindAdmin, a.ID, 0); err != nil {
 			return err
 		}

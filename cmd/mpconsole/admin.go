@@ -19,7 +19,7 @@ func opsCommand(ctx context.Context, args []string, getenv func(string) string, 
 		return usageError{"ops: want grant or revoke"}
 	}
 	verb := args[0]
-	fs, db := newFlags("ops "+verb, "ops "+verb+" [--db FILE] WECHAT_ID", getenv, stderr)
+	fs, db := newFlags("ops "+verb, "ops "+verb+" [--db FILE] WECHAT_ID", getenv, stdout)
 	rest, err := parse(fs, args[1:], 1)
 	if err != nil {
 		return err
@@ -50,7 +50,7 @@ func registryCommand(ctx context.Context, args []string, getenv func(string) str
 		}
 		return usageError{"registry: want import"}
 	}
-	fs, db := newFlags("registry import", "registry import [--db FILE] FILE", getenv, stderr)
+	fs, db := newFlags("registry import", "registry import [--db FILE] FILE", getenv, stdout)
 	rest, err := parse(fs, args[1:], 1)
 	if err != nil {
 		return err
@@ -74,7 +74,7 @@ func registryCommand(ctx context.Context, args []string, getenv func(string) str
 }
 
 func backupCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs, db := newFlags("backup", "backup [--db FILE] FILE", getenv, stderr)
+	fs, db := newFlags("backup", "backup [--db FILE] FILE", getenv, stdout)
 	rest, err := parse(fs, args, 1)
 	if err != nil {
 		return err

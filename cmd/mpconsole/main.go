@@ -70,10 +70,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return usageError{fmt.Sprintf("unknown command %q", args[0])}
 }
 
-// newFlags makes a subcommand's flag set with the shared --db flag.
-func newFlags(name, synopsis string, getenv func(string) string, stderr io.Writer) (*flag.FlagSet, *string) {
+// newFlags makes a subcommand's flag set with the shared --db flag; --help prints its
+// usage to stdout.
+func newFlags(name, synopsis string, getenv func(string) string, stdout io.Writer) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: mpconsole %s\n\nFlags:\n", synopsis)
 		fs.PrintDefaults()
@@ -82,12 +83,20 @@ func newFlags(name, synopsis string, getenv func(string) string, stderr io.Write
 	return fs, db
 }
 
-// parse parses args, turning flag errors into usage errors and --help into ErrHelp.
+// parse parses args, turning flag errors into usage errors (one line, which main prints:
+// the flag package would print the whole usage after it) and --help into the usage and
+// ErrHelp.
 func parse(fs *flag.FlagSet, args []string, positional int) ([]string, error) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
+	usage, out := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	fs.Usage = usage
+	fs.SetOutput(out)
+	if errors.Is(err, flag.ErrHelp) {
+		usage()
+		return nil, err
+	} else if err != nil {
 		return nil, usageError{err.Error()}
 	}
 	if fs.NArg() != positional {

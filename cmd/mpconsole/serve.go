@@ -13,7 +13,7 @@ import (
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs, db := newFlags("serve", "serve [flags]", getenv, stderr)
+	fs, db := newFlags("serve", "serve [flags]", getenv, stdout)
 	addr := fs.String("addr", envOr(getenv, "MPCONSOLE_ADDR", "127.0.0.1:8080"), "address to listen on (env MPCONSOLE_ADDR)")
 	base := fs.String("base-url", envOr(getenv, "MPCONSOLE_BASE_URL", ""), "absolute URL put in QR codes and mails, e.g. http://192.168.1.5:8080 (env MPCONSOLE_BASE_URL; default: taken from each request)")
 	smtpAddr := fs.String("smtp", envOr(getenv, "MPCONSOLE_SMTP", ""), "host:port of an SMTP relay; mail is sent instead of kept in /mailbox (env MPCONSOLE_SMTP)")
