@@ -45,8 +45,16 @@ func (s *Server) LoginCreate(c echo.Context) error {
 	return s.startLoginScan(c, a.ID)
 }
 
-// LoginQR starts scan login: a login scan for no account in particular.
-func (s *Server) LoginQR(c echo.Context) error { return s.startLoginScan(c, 0) }
+// LoginQR starts scan login: a login scan for no account in particular. With renew=1 it
+// replaces the pending login's expired or rejected code with a new one for the same
+// account, so an email + password login does not turn into a scan login.
+func (s *Server) LoginQR(c echo.Context) error {
+	var accountID int64
+	if c.QueryParam("renew") == "1" {
+		accountID = int64Value(s.session(c, consoleSession), keyLoginAccount)
+	}
+	return s.startLoginScan(c, accountID)
+}
 
 func (s *Server) startLoginScan(c echo.Context, accountID int64) error {
 	sess := s.session(c, consoleSession)
@@ -100,7 +108,7 @@ func (s *Server) LoginScanPage(c echo.Context) error {
 		}
 		return seeOther(c, views.PathHome)
 	}
-	v := s.scanView(c, token, sc, views.PathLoginScan, views.PathLoginQR)
+	v := s.scanView(c, token, sc, views.PathLoginScan, views.PathLoginQR+"?renew=1")
 	return page(c, http.StatusOK, title(c, "login.scan_title"), views.LoginScanPage(v))
 }
 

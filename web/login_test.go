@@ -105,7 +105,7 @@ func TestLoginScanExpiredAndRejected(t *testing.T) {
 	path := scanPath(t, c.open("/login/scan"))
 	e.clock.Advance(store.ScanTTL + time.Second)
 	r := c.poll("/login/scan")
-	if r.doc.Find(`[data-testid="scan-state"][data-state="expired"] form[action="/login/qr"]`).Length() != 1 {
+	if r.doc.Find(`[data-testid="scan-state"][data-state="expired"] form[action="/login/qr?renew=1"]`).Length() != 1 {
 		t.Fatalf("no expired state with a new-code form: %s", r.body)
 	}
 	wantAlert(t, decide(t, e.wx(admin), path, "confirm"), http.StatusGone, false, "scan_gone")
@@ -171,5 +171,38 @@ func TestLogout(t *testing.T) {
 	wantRedirect(t, c.submit("/logout", nil, false), false, "/login")
 	if r := c.open("/wx"); r.status != http.StatusOK {
 		t.Fatalf("console logout ended the simulator session: %d", r.status)
+	}
+}
+
+// A new code for an expired email + password login stays a login to that account: the
+// renewed scan is refused to a person who is no member of it.
+func TestLoginScanRenewKeepsTheAccount(t *testing.T) {
+	e := newEnv(t)
+	admin := e.person("admin_one", "张三")
+	a := e.account("owner@example.com", admin, "personal")
+	other := e.person("other_one", "李四")
+	e.account("other@example.com", other, "personal")
+	c := e.client()
+	wantStatus(t, c.post("/login", url.Values{"email": {"owner@example.com"}, "password": {"Passw0rd!"}}, false), http.StatusSeeOther)
+	c.get("/login/scan")
+	e.clock.Advance(6 * time.Minute)
+	r := c.get("/login/scan")
+	form := r.doc.Find(`[data-testid="scan-state"][data-state="expired"] form`)
+	action := form.AttrOr("action", "")
+	if action == "" {
+		t.Fatalf("expired login scan offers no new code: %.300s", r.body)
+	}
+	wantStatus(t, c.post(action, url.Values{}, false), http.StatusSeeOther)
+	r = c.get("/login/scan")
+	link := r.doc.Find(`a[data-testid="scan-link"]`).AttrOr("href", "")
+	u, _ := url.Parse(link)
+	wantStatus(t, e.wx(other).post(u.Path, url.Values{"decision": {"confirm"}}, false), http.StatusUnprocessableEntity)
+	wantStatus(t, e.wx(admin).post(u.Path, url.Values{"decision": {"confirm"}}, false), http.StatusSeeOther)
+	r = c.get("/login/scan")
+	if r.status != http.StatusSeeOther || r.location() != "/home" {
+		t.Fatalf("after the admin confirms the renewed code: %d → %q", r.status, r.location())
+	}
+	if got := c.get("/home").testid("app-id"); got != a.AppID {
+		t.Fatalf("signed in to %q, want %q", got, a.AppID)
 	}
 }
