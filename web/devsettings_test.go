@@ -27,7 +27,7 @@ func TestDevSettingsPage(t *testing.T) {
 	if r.testid("app-id") != a.AppID || r.testid("original-id") != a.OriginalID {
 		t.Fatalf("app-id %q original-id %q, want %q %q", r.testid("app-id"), r.testid("original-id"), a.AppID, a.OriginalID)
 	}
-	if r.doc.Find(`button[data-copy="` + a.AppID + `"]`).Length() != 1 {
+	if r.doc.Find(`button[data-copy="`+a.AppID+`"]`).Length() != 1 {
 		t.Fatal("no copy button for the AppID")
 	}
 	if st := r.doc.Find(`[data-testid="secret-state"]`).AttrOr("data-state", ""); st != store.SecretNone {
