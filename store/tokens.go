@@ -55,27 +55,25 @@ type AccessToken struct {
 }
 
 // authorizeCall checks an API call's AppID, AppSecret, freeze state and IP whitelist, in
-// that order, and returns the account.
+// that order, and returns the account. One query reads all of it (and the hashing key,
+// which exists once any secret does).
 func (s *Store) authorizeCall(ctx context.Context, tx *sql.Tx, call APICall) (int64, error) {
 	var id int64
-	var ips sql.NullString
-	err := tx.QueryRowContext(ctx, `SELECT a.id, d.ip_whitelist FROM accounts a LEFT JOIN dev_settings d ON d.account_id = a.id
-		WHERE a.appid = ? AND a.step = 'done'`, call.AppID).Scan(&id, &ips)
+	var hash, changes, ips sql.NullString
+	var frozen sql.NullBool
+	var key []byte
+	err := tx.QueryRowContext(ctx, `SELECT a.id, s.secret_hash, s.frozen, s.frozen_changed_at, d.ip_whitelist,
+		(SELECT value FROM settings WHERE key = ?2)
+		FROM accounts a LEFT JOIN app_secrets s ON s.account_id = a.id LEFT JOIN dev_settings d ON d.account_id = a.id
+		WHERE a.appid = ?1 AND a.step = 'done'`, call.AppID, keyAppSecret).Scan(&id, &hash, &frozen, &changes, &ips, &key)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, APIInvalidAppID
 	} else if err != nil {
 		return 0, fmt.Errorf("find appid: %w", err)
 	}
-	r, ok, err := secretRowTx(ctx, tx, id)
-	if err != nil {
-		return 0, err
-	}
-	key, err := serverKeyTx(ctx, tx, keyAppSecret)
-	if err != nil {
-		return 0, err
-	}
+	r := secretRow{hash: hash.String, frozen: frozen.Bool, changesAt: parseTime(changes.String)}
 	switch {
-	case !ok || !appSecretMatches(key, r.hash, call.Secret):
+	case !hash.Valid || key == nil || !appSecretMatches(key, r.hash, call.Secret):
 		return 0, APIInvalidSecret
 	case r.frozenAt(s.now()):
 		return 0, APISecretFrozen
@@ -128,8 +126,9 @@ func (s *Store) IssueAccessToken(ctx context.Context, call APICall, quota int) (
 			return APIDailyQuota
 		}
 		now := s.now()
-		if _, err := tx.ExecContext(ctx, `UPDATE access_tokens SET expires_at = min(expires_at, ?2)
-			WHERE account_id = ?1 AND kind = 'plain' AND expires_at > ?3`, id, fmtInstant(now.Add(TokenOverlap)), fmtInstant(now)); err != nil {
+		overlap := fmtInstant(now.Add(TokenOverlap))
+		if _, err := tx.ExecContext(ctx, `UPDATE access_tokens SET expires_at = ?2
+			WHERE account_id = ?1 AND kind = 'plain' AND expires_at > ?2`, id, overlap); err != nil {
 			return fmt.Errorf("shorten tokens of %d: %w", id, err)
 		}
 		if err := s.insertToken(ctx, tx, id, "plain", token, "", false, now); err != nil {
