@@ -257,3 +257,35 @@ func TestSplitLines(t *testing.T) {
 		}
 	}
 }
+
+// Concurrent token calls at the daily quota let exactly the remaining ones through: the
+// quota is counted in the write transaction that issues the token.
+func TestTokenQuotaUnderRace(t *testing.T) {
+	e := newCredEnv(t)
+	ctx := context.Background()
+	const quota = 5
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok, limited := 0, 0
+	for i := 0; i < 12; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := e.st.IssueAccessToken(ctx, e.call(), quota)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				ok++
+			case errors.Is(err, APIDailyQuota):
+				limited++
+			default:
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if ok != quota || limited != 12-quota {
+		t.Fatalf("%d issued and %d limited, want %d and %d", ok, limited, quota, 12-quota)
+	}
+}
