@@ -66,6 +66,11 @@ const (
 
 // Development settings (SPEC §10) and the simulator's mini programs (SPEC §11).
 const (
-	PathDevSettings = "/dev/settings"
-	PathWxApps      = "/wx/apps"
+	PathDevSettings       = "/dev/settings"
+	PathWxApps            = "/wx/apps"
+	PathDevSecret         = "/dev/settings/secret"
+	PathDevSecretFreeze   = "/dev/settings/secret/freeze"
+	PathDevSecretUnfreeze = "/dev/settings/secret/unfreeze"
+	PathDevIPWhitelist    = "/dev/settings/ip-whitelist"
+	PathDevDomains        = "/dev/settings/domains"
 )

@@ -9,6 +9,7 @@ import (
 
 	"mpconsole/static"
 	"mpconsole/store"
+	"mpconsole/views"
 )
 
 // routes is the whole route table, grouped by surface (SPEC §1).
@@ -48,6 +49,14 @@ func (s *Server) routes() {
 	// Members and the administrator (SPEC §9).
 
 	// Development settings (SPEC §10).
+	s.console(w, http.MethodGet, views.PathDevSettings, s.DevSettingsPage, store.ActViewDev)
+	s.console(w, http.MethodPost, views.PathDevIPWhitelist, s.IPWhitelistSave, store.ActEditDev)
+	s.console(w, http.MethodPost, views.PathDevDomains, s.DomainsSave, store.ActEditDev)
+	s.console(w, http.MethodPost, views.PathDevSecret, s.SecretCreate, store.ActSecret)
+	s.console(w, http.MethodGet, "/dev/settings/secret/wait/:token", s.SecretWaitPage, store.ActSecret)
+	s.console(w, http.MethodGet, "/dev/settings/secret/:token", s.SecretShowPage, store.ActSecret)
+	s.console(w, http.MethodPost, views.PathDevSecretFreeze, s.SecretFreeze, store.ActSecret)
+	s.console(w, http.MethodPost, views.PathDevSecretUnfreeze, s.SecretUnfreeze, store.ActSecret)
 
 	// Simulated WeChat (SPEC §3).
 	w.GET("/wx", s.WxHome, s.wxPerson)
@@ -62,6 +71,8 @@ func (s *Server) routes() {
 	// The simulator's inbox (SPEC §9).
 
 	// The simulator's mini programs (SPEC §11).
+	w.GET(views.PathWxApps, s.WxAppsPage, s.wxPerson)
+	w.POST("/wx/apps/:appid/open", s.WxAppOpen, s.wxPerson)
 
 	// Ops (SPEC §3).
 	w.GET("/ops", s.OpsQueue, s.operator)
@@ -72,6 +83,10 @@ func (s *Server) routes() {
 	// Ops decisions (SPEC §3, §7, §8).
 
 	// WeChat-compatible API (SPEC §11): no sessions, no CSRF, its own JSON errors.
+	e.GET("/cgi-bin/token", s.APIToken)
+	e.POST("/cgi-bin/stable_token", s.APIStableToken)
+	e.GET("/cgi-bin/stable_token", s.APIRequirePost)
+	e.GET("/sns/jscode2session", s.APICode2Session)
 
 }
 

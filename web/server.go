@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -25,6 +26,15 @@ type Options struct {
 	SMTP string
 	// Logger receives one line per request; nil discards.
 	Logger *slog.Logger
+	// TrustProxy lists the reverse proxies (addresses or prefixes) whose X-Forwarded-For
+	// names the API client for the IP whitelist; empty trusts no header.
+	TrustProxy []netip.Prefix
+	// TokenDailyQuota is how many /cgi-bin/token calls an account gets a day (0: 2,000,
+	// the real limit).
+	TokenDailyQuota int
+	// FreezeDelay is how long freezing or unfreezing an AppSecret takes to take effect
+	// (the real platform waits 10 minutes; 0 is at once).
+	FreezeDelay time.Duration
 }
 
 // Server is the whole web application.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strconv"
 	"strings"
 
 	"mpconsole/store"
@@ -17,8 +18,25 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	addr := fs.String("addr", envOr(getenv, "MPCONSOLE_ADDR", "127.0.0.1:8080"), "address to listen on (env MPCONSOLE_ADDR)")
 	base := fs.String("base-url", envOr(getenv, "MPCONSOLE_BASE_URL", ""), "absolute URL put in QR codes and mails, e.g. http://192.168.1.5:8080 (env MPCONSOLE_BASE_URL; default: taken from each request)")
 	smtpAddr := fs.String("smtp", envOr(getenv, "MPCONSOLE_SMTP", ""), "host:port of an SMTP relay; mail is sent instead of kept in /mailbox (env MPCONSOLE_SMTP)")
+	trustProxy := fs.String("trust-proxy", envOr(getenv, "MPCONSOLE_TRUST_PROXY", ""), "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For names the API client for the IP whitelist (env MPCONSOLE_TRUST_PROXY; default: none, the connection's address counts)")
+	quotaDefault := web.DefaultTokenDailyQuota
+	if v := getenv("MPCONSOLE_TOKEN_DAILY_QUOTA"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return usageError{fmt.Sprintf("MPCONSOLE_TOKEN_DAILY_QUOTA: %q is not a number", v)}
+		}
+		quotaDefault = n
+	}
+	quota := fs.Int("token-daily-quota", quotaDefault, "GET /cgi-bin/token calls per account and day before errcode 45009 (env MPCONSOLE_TOKEN_DAILY_QUOTA)")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
+	}
+	proxies, err := web.ParseProxies(*trustProxy)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	if *quota < 1 {
+		return usageError{"token-daily-quota: must be at least 1"}
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	st, err := store.Open(ctx, *db)
@@ -34,7 +52,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	srv := web.New(st, keys, web.Options{BaseURL: strings.TrimRight(*base, "/"), SMTP: *smtpAddr, Logger: logger})
+	srv := web.New(st, keys, web.Options{BaseURL: strings.TrimRight(*base, "/"), SMTP: *smtpAddr, Logger: logger,
+		TrustProxy: proxies, TokenDailyQuota: *quota})
 	url := "http://" + l.Addr().String()
 	fmt.Fprintf(stdout, "mpconsole is serving %s (database %s)\n", url, *db)
 	fmt.Fprintf(stdout, "First run? Create a WeChat identity at %s/wx/signup, then register an account at %s/register.\n", url, url)

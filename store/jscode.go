@@ -1,0 +1,192 @@
+package store
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// Login codes (SPEC §11, real): valid 5 minutes, single use; jscode2session answers at
+// most 100 calls per person and minute.
+const (
+	JSCodeTTL         = 5 * time.Minute
+	JSCodeMinuteLimit = 100
+	// jsCodeKeep is how long spent and expired codes stay before they are swept.
+	jsCodeKeep = time.Hour
+)
+
+// The versions a person can open (SPEC §3).
+const (
+	VersionTrial  = "trial"
+	VersionOnline = "online"
+)
+
+// JSCode is a login code as the simulated WeChat shows it: the only time it is readable.
+type JSCode struct {
+	Code      string // 32 hex characters
+	Version   string // the version that was opened
+	ExpiresAt time.Time
+}
+
+// WxApp is a mini program as the simulated WeChat lists it for one person.
+type WxApp struct {
+	AppID, Name string
+	Versions    []string // what this person may open: online and trial, or trial only
+}
+
+// memberQuery tells, for person (?1), whether an account may be opened in full (its
+// administrator or an active project member) and whether only as experience member.
+const memberQuery = `a.admin_person_id = ?1 OR EXISTS (SELECT 1 FROM members m
+		WHERE m.account_id = a.id AND m.person_id = ?1 AND m.kind = 'project' AND m.status = 'active'),
+	EXISTS (SELECT 1 FROM members m WHERE m.account_id = a.id AND m.person_id = ?1 AND m.kind = 'experience')`
+
+// versionsFor is what a person may open: administrators and project members both
+// versions, experience members the trial only.
+func versionsFor(full, experience bool) []string {
+	switch {
+	case full:
+		return []string{VersionOnline, VersionTrial}
+	case experience:
+		return []string{VersionTrial}
+	}
+	return nil
+}
+
+// WxApps lists what person may open: as administrator or active project member the trial
+// and the online version, as experience member the trial version.
+func (s *Store) WxApps(ctx context.Context, personID int64) ([]WxApp, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT a.appid, a.name, `+memberQuery+` FROM accounts a WHERE a.step = 'done'
+		AND (a.admin_person_id = ?1 OR a.id IN (SELECT account_id FROM members WHERE person_id = ?1)) ORDER BY a.id`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("apps of person %d: %w", personID, err)
+	}
+	defer rows.Close()
+	var out []WxApp
+	for rows.Next() {
+		var a WxApp
+		var full, experience bool
+		if err := rows.Scan(&a.AppID, &a.Name, &full, &experience); err != nil {
+			return nil, err
+		}
+		if a.Versions = versionsFor(full, experience); a.Versions != nil {
+			out = append(out, a)
+		}
+	}
+	return out, rows.Err()
+}
+
+// OpenApp is person opening a mini program in the simulated WeChat: it returns a fresh
+// js_code (as wx.login gives it; only its hash is stored) and records a visit. version ""
+// opens the first version the person may open. An unknown AppID is ErrNotFound; one the
+// person may not open, ErrForbidden.
+func (s *Store) OpenApp(ctx context.Context, personID int64, appid, version string) (JSCode, error) {
+	code := JSCode{Code: randomHex(32)}
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		var accountID int64
+		var full, experience bool
+		err := tx.QueryRowContext(ctx, `SELECT a.id, `+memberQuery+` FROM accounts a WHERE a.appid = ?2 AND a.step = 'done'`,
+			personID, appid).Scan(&accountID, &full, &experience)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		} else if err != nil {
+			return fmt.Errorf("open %s: %w", appid, err)
+		}
+		versions := versionsFor(full, experience)
+		if versions == nil {
+			return ErrForbidden
+		}
+		if version == "" {
+			version = versions[0]
+		}
+		if !slices.Contains(versions, version) {
+			return invalid("version", "version_not_allowed")
+		}
+		now := s.now()
+		code.Version, code.ExpiresAt = version, now.Add(JSCodeTTL)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO js_codes (code_hash, account_id, person_id, version, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, HashToken(code.Code), accountID, personID, version, fmtInstant(now), fmtInstant(code.ExpiresAt)); err != nil {
+			return fmt.Errorf("insert js_code: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM js_codes WHERE expires_at < ?`, fmtInstant(now.Add(-jsCodeKeep))); err != nil {
+			return fmt.Errorf("sweep js_codes: %w", err)
+		}
+		return s.countVisit(ctx, tx, accountID, personID)
+	})
+	if err != nil {
+		return JSCode{}, err
+	}
+	return code, nil
+}
+
+// WxSession is what jscode2session answers.
+type WxSession struct {
+	OpenID     string
+	SessionKey string // 16 random bytes, base64 (24 characters)
+}
+
+// openID is stable per (AppID, person) and tells nothing about the person:
+// "o" + 27 characters of base64url(HMAC-SHA-256(key, appid|person)), 28 like the real ones.
+func openID(key []byte, appid string, personID int64) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(appid + "|" + strconv.FormatInt(personID, 10)))
+	return "o" + base64.RawURLEncoding.EncodeToString(m.Sum(nil))[:27]
+}
+
+// CodeToSession answers GET /sns/jscode2session: it spends the js_code and returns the
+// person's openid for this AppID with a fresh session_key. 40029 for a code that is
+// unknown, used, expired or another app's; 45011 past 100 calls a minute for one person
+// (the code is not spent then).
+func (s *Store) CodeToSession(ctx context.Context, call APICall, code string) (WxSession, error) {
+	b := make([]byte, 16)
+	rand.Read(b)
+	out := WxSession{SessionKey: base64.StdEncoding.EncodeToString(b)}
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		id, err := s.authorizeCall(ctx, tx, call)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		var codeID, account, person int64
+		var expires string
+		var used sql.NullString
+		err = tx.QueryRowContext(ctx, `SELECT id, account_id, person_id, expires_at, used_at FROM js_codes WHERE code_hash = ?`,
+			HashToken(code)).Scan(&codeID, &account, &person, &expires, &used)
+		if errors.Is(err, sql.ErrNoRows) {
+			return APIInvalidCode
+		} else if err != nil {
+			return fmt.Errorf("find js_code: %w", err)
+		}
+		if account != id || used.Valid || !now.Before(parseTime(expires)) {
+			return APIInvalidCode
+		}
+		var calls int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM js_codes WHERE account_id = ? AND person_id = ? AND used_at >= ?`,
+			id, person, fmtInstant(now.Truncate(time.Minute))).Scan(&calls); err != nil {
+			return fmt.Errorf("count sessions: %w", err)
+		}
+		if calls >= JSCodeMinuteLimit {
+			return APIMinuteQuota
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE js_codes SET used_at = ? WHERE id = ?`, fmtInstant(now), codeID); err != nil {
+			return fmt.Errorf("spend js_code: %w", err)
+		}
+		key, err := serverKeyTx(ctx, tx, keyOpenID)
+		if err != nil {
+			return err
+		}
+		out.OpenID = openID(key, call.AppID, person)
+		return s.countAPICall(ctx, tx, id, false)
+	})
+	if err != nil {
+		return WxSession{}, err
+	}
+	return out, nil
+}

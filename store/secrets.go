@@ -1,0 +1,222 @@
+package store
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Server keys kept in the settings table, like the session keys: random on first use, so
+// a restart changes no AppSecret hash, stable token or openid.
+const (
+	keyAppSecret   = "appsecret_hmac_key" // keys the stored AppSecret hashes
+	keyStableToken = "stable_token_key"   // derives stable access tokens from their seeds
+	keyOpenID      = "openid_hmac_key"    // derives openids from (AppID, person)
+)
+
+// serverKeyTx reads (or creates) a 32-byte server key inside the caller's transaction.
+func serverKeyTx(ctx context.Context, tx *sql.Tx, name string) ([]byte, error) {
+	var key []byte
+	err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, name).Scan(&key)
+	if err == nil {
+		return key, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("server key %s: %w", name, err)
+	}
+	key = make([]byte, 32)
+	rand.Read(key)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)`, name, key); err != nil {
+		return nil, fmt.Errorf("create server key %s: %w", name, err)
+	}
+	return key, nil
+}
+
+// instantFormat is a fixed-width UTC timestamp: unlike RFC 3339 with trimmed fractions, it
+// sorts as text, so expiry can be compared in SQL. parseTime reads it.
+const instantFormat = "2006-01-02T15:04:05.000000000Z07:00"
+
+func fmtInstant(t time.Time) string { return t.UTC().Format(instantFormat) }
+
+// The AppSecret states of SPEC §10.
+const (
+	SecretNone   = "none"
+	SecretActive = "active"
+	SecretFrozen = "frozen"
+)
+
+// AppSecret is what the credential page shows of an account's secret: never the secret.
+type AppSecret struct {
+	State     string    // none, active or frozen, as in effect now
+	CreatedAt time.Time // when the current secret was generated
+	// Pending is "frozen" or "active" while a freeze or unfreeze waits for ChangesAt.
+	Pending   string
+	ChangesAt time.Time
+}
+
+type secretRow struct {
+	hash      string
+	created   time.Time
+	frozen    bool // the requested state
+	changesAt time.Time
+}
+
+// frozenAt tells whether the requested state is in effect at now (it takes effect at
+// changesAt; before that the opposite state holds).
+func (r secretRow) frozenAt(now time.Time) bool {
+	if now.Before(r.changesAt) {
+		return !r.frozen
+	}
+	return r.frozen
+}
+
+func (r secretRow) view(now time.Time) AppSecret {
+	out := AppSecret{State: SecretActive, CreatedAt: r.created}
+	if r.frozenAt(now) {
+		out.State = SecretFrozen
+	}
+	if now.Before(r.changesAt) {
+		out.Pending, out.ChangesAt = SecretActive, r.changesAt
+		if r.frozen {
+			out.Pending = SecretFrozen
+		}
+	}
+	return out
+}
+
+func secretRowTx(ctx context.Context, q querier, accountID int64) (secretRow, bool, error) {
+	var r secretRow
+	var created string
+	var changes sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT secret_hash, created_at, frozen, frozen_changed_at FROM app_secrets WHERE account_id = ?`,
+		accountID).Scan(&r.hash, &created, &r.frozen, &changes)
+	if errors.Is(err, sql.ErrNoRows) {
+		return secretRow{}, false, nil
+	} else if err != nil {
+		return secretRow{}, false, fmt.Errorf("secret of %d: %w", accountID, err)
+	}
+	r.created, r.changesAt = parseTime(created), parseTime(changes.String)
+	return r, true, nil
+}
+
+// AppSecretOf tells the state of the account's AppSecret.
+func (s *Store) AppSecretOf(ctx context.Context, accountID int64) (AppSecret, error) {
+	r, ok, err := secretRowTx(ctx, s.read, accountID)
+	if err != nil || !ok {
+		return AppSecret{State: SecretNone}, err
+	}
+	return r.view(s.now()), nil
+}
+
+// hashAppSecret is what is stored for an AppSecret: HMAC-SHA-256 under a server key, so a
+// copy of the hashes alone cannot be checked against guesses.
+func hashAppSecret(key []byte, secret string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(secret))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// appSecretMatches compares in constant time.
+func appSecretMatches(key []byte, stored, secret string) bool {
+	return subtle.ConstantTimeCompare([]byte(hashAppSecret(key, secret)), []byte(stored)) == 1
+}
+
+// StartSecretReset asks for the reset_secret scan that generating or resetting the
+// AppSecret needs; a frozen secret must be unfrozen first.
+func (s *Store) StartSecretReset(ctx context.Context, accountID int64) (string, error) {
+	r, ok, err := secretRowTx(ctx, s.read, accountID)
+	if err != nil {
+		return "", err
+	}
+	if ok && r.frozen {
+		return "", invalid("", "secret_frozen")
+	}
+	return s.CreateScan(ctx, PurposeResetSecret, accountID, 0)
+}
+
+// CompleteSecretReset spends the confirmed reset_secret scan and generates a new AppSecret
+// (32 lowercase hex from crypto/rand). The old one fails from this moment. The secret is
+// returned once, for the one-time page, and only its keyed hash is stored.
+func (s *Store) CompleteSecretReset(ctx context.Context, token string, accountID int64) (string, error) {
+	secret := randomHex(32)
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		sc, err := s.consumeScan(ctx, tx, token, PurposeResetSecret, accountID)
+		if err != nil {
+			return err
+		}
+		roles, err := rolesOf(ctx, tx, accountID, sc.PersonID)
+		if err != nil {
+			return err
+		}
+		if !roles.Has(RoleAdmin) {
+			return invalid("", "not_admin")
+		}
+		old, had, err := secretRowTx(ctx, tx, accountID)
+		if err != nil {
+			return err
+		}
+		if had && old.frozen {
+			return invalid("", "secret_frozen")
+		}
+		key, err := serverKeyTx(ctx, tx, keyAppSecret)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO app_secrets (account_id, secret_hash, created_at) VALUES (?, ?, ?)
+			ON CONFLICT (account_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at`,
+			accountID, hashAppSecret(key, secret), fmtInstant(now)); err != nil {
+			return fmt.Errorf("store secret of %d: %w", accountID, err)
+		}
+		action := "secret_generated"
+		if had {
+			action = "secret_reset"
+		}
+		return s.logOp(ctx, tx, accountID, sc.PersonID, action, "")
+	})
+	if err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// SetSecretFrozen freezes or unfreezes the AppSecret: a frozen secret answers 40243 to
+// every API call. The change takes effect after delay (0: at once; the real platform waits
+// 10 minutes); undoing a change that has not taken effect yet cancels it at once.
+func (s *Store) SetSecretFrozen(ctx context.Context, accountID, personID int64, freeze bool, delay time.Duration) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		r, ok, err := secretRowTx(ctx, tx, accountID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !ok:
+			return invalid("", "secret_missing")
+		case freeze && r.frozen:
+			return invalid("", "secret_frozen")
+		case !freeze && !r.frozen:
+			return invalid("", "secret_not_frozen")
+		}
+		now := s.now()
+		at := now.Add(delay)
+		if now.Before(r.changesAt) {
+			at = now
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE app_secrets SET frozen = ?, frozen_changed_at = ? WHERE account_id = ?`,
+			freeze, fmtInstant(at), accountID); err != nil {
+			return fmt.Errorf("freeze secret of %d: %w", accountID, err)
+		}
+		action := "secret_unfrozen"
+		if freeze {
+			action = "secret_frozen"
+		}
+		return s.logOp(ctx, tx, accountID, personID, action, "")
+	})
+}

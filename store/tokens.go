@@ -1,0 +1,224 @@
+package store
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha512"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/netip"
+	"time"
+)
+
+// APIError is an errcode of the WeChat-compatible API (SPEC §11). The store decides which
+// one; the web layer owns the errmsg wording.
+type APIError int
+
+func (e APIError) Error() string { return fmt.Sprintf("wechat api errcode %d", int(e)) }
+
+// The errcodes the store answers (the web layer adds those about the request's shape).
+const (
+	APIInvalidCredential APIError = 40001 // unknown or superseded access token
+	APIInvalidAppID      APIError = 40013
+	APIInvalidCode       APIError = 40029 // js_code unknown, used, expired or another app's
+	APIInvalidSecret     APIError = 40125 // wrong, malformed or never generated AppSecret
+	APIIPNotAllowed      APIError = 40164
+	APISecretFrozen      APIError = 40243
+	APITokenExpired      APIError = 42001
+	APIDailyQuota        APIError = 45009
+	APIMinuteQuota       APIError = 45011
+)
+
+// Token lifetimes and limits (SPEC §11, real).
+const (
+	AccessTokenTTL   = 7200 * time.Second
+	TokenOverlap     = 5 * time.Minute // a superseded token still works this long
+	StableForceDaily = 20              // force_refresh calls per day
+	StableForceGap   = 30 * time.Second
+	// tokenKeep is how long expired token rows stay: a day of force_refresh history.
+	tokenKeep = 25 * time.Hour
+)
+
+// APICall is what every call that carries the AppSecret presents.
+type APICall struct {
+	AppID, Secret string
+	IP            netip.Addr // the client's address, for the whitelist
+}
+
+// AccessToken is an issued token with its remaining lifetime in seconds.
+type AccessToken struct {
+	Token     string
+	ExpiresIn int
+}
+
+// authorizeCall checks an API call's AppID, AppSecret, freeze state and IP whitelist, in
+// that order, and returns the account. One query reads all of it (and the hashing key,
+// which exists once any secret does).
+func (s *Store) authorizeCall(ctx context.Context, tx *sql.Tx, call APICall) (int64, error) {
+	var id int64
+	var hash, changes, ips sql.NullString
+	var frozen sql.NullBool
+	var key []byte
+	err := tx.QueryRowContext(ctx, `SELECT a.id, s.secret_hash, s.frozen, s.frozen_changed_at, d.ip_whitelist,
+		(SELECT value FROM settings WHERE key = ?2)
+		FROM accounts a LEFT JOIN app_secrets s ON s.account_id = a.id LEFT JOIN dev_settings d ON d.account_id = a.id
+		WHERE a.appid = ?1 AND a.step = 'done'`, call.AppID, keyAppSecret).Scan(&id, &hash, &frozen, &changes, &ips, &key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, APIInvalidAppID
+	} else if err != nil {
+		return 0, fmt.Errorf("find appid: %w", err)
+	}
+	r := secretRow{hash: hash.String, frozen: frozen.Bool, changesAt: parseTime(changes.String)}
+	switch {
+	case !hash.Valid || key == nil || !appSecretMatches(key, r.hash, call.Secret):
+		return 0, APIInvalidSecret
+	case r.frozenAt(s.now()):
+		return 0, APISecretFrozen
+	case !IPAllowed(splitStored(ips.String), call.IP):
+		return 0, APIIPNotAllowed
+	}
+	return id, nil
+}
+
+// newAccessToken is 64 random bytes, base64url: 86 characters of [A-Za-z0-9_-].
+func newAccessToken() string {
+	b := make([]byte, 64)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// stableToken derives a stable token from its stored seed, so it can be answered again
+// while valid although only its hash and the seed are stored.
+func stableToken(key []byte, seed string) string {
+	m := hmac.New(sha512.New, key)
+	m.Write([]byte(seed))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+func (s *Store) insertToken(ctx context.Context, tx *sql.Tx, accountID int64, kind, token, seed string, forced bool, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO access_tokens (account_id, kind, token_hash, seed, forced, created_at, expires_at)
+		VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?)`, accountID, kind, HashToken(token), seed, forced, fmtInstant(now), fmtInstant(now.Add(AccessTokenTTL)))
+	if err != nil {
+		return fmt.Errorf("insert %s token of %d: %w", kind, accountID, err)
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM access_tokens WHERE account_id = ? AND kind = ? AND expires_at < ?`,
+		accountID, kind, fmtInstant(now.Add(-tokenKeep)))
+	return err
+}
+
+// IssueAccessToken answers GET /cgi-bin/token: a new token valid 7200 s; the previous
+// ones keep working for 5 more minutes at most. quota is the daily limit (45009).
+func (s *Store) IssueAccessToken(ctx context.Context, call APICall, quota int) (AccessToken, error) {
+	token := newAccessToken()
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		id, err := s.authorizeCall(ctx, tx, call)
+		if err != nil {
+			return err
+		}
+		used, err := s.tokenCallsToday(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if used >= quota {
+			return APIDailyQuota
+		}
+		now := s.now()
+		overlap := fmtInstant(now.Add(TokenOverlap))
+		if _, err := tx.ExecContext(ctx, `UPDATE access_tokens SET expires_at = ?2
+			WHERE account_id = ?1 AND kind = 'plain' AND expires_at > ?2`, id, overlap); err != nil {
+			return fmt.Errorf("shorten tokens of %d: %w", id, err)
+		}
+		if err := s.insertToken(ctx, tx, id, "plain", token, "", false, now); err != nil {
+			return err
+		}
+		return s.countAPICall(ctx, tx, id, true)
+	})
+	if err != nil {
+		return AccessToken{}, err
+	}
+	return AccessToken{Token: token, ExpiresIn: int(AccessTokenTTL / time.Second)}, nil
+}
+
+// StableAccessToken answers POST /cgi-bin/stable_token. Without force it returns the valid
+// stable token with its remaining lifetime, renewing it in its last 5 minutes (the old one
+// still runs out normally). force ends the current token at once and issues a new one, at
+// most 20 times a day (45009); within 30 s of the previous forced refresh the current
+// token is returned unchanged, as the real platform does ("otherwise it does not refresh").
+func (s *Store) StableAccessToken(ctx context.Context, call APICall, force bool) (AccessToken, error) {
+	var out AccessToken
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		id, err := s.authorizeCall(ctx, tx, call)
+		if err != nil {
+			return err
+		}
+		key, err := serverKeyTx(ctx, tx, keyStableToken)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		var seed, expires string
+		err = tx.QueryRowContext(ctx, `SELECT seed, expires_at FROM access_tokens WHERE account_id = ? AND kind = 'stable' AND expires_at > ?
+			ORDER BY id DESC LIMIT 1`, id, fmtInstant(now)).Scan(&seed, &expires)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("current stable token of %d: %w", id, err)
+		}
+		current := err == nil
+		remaining := parseTime(expires).Sub(now)
+		mint := !current || remaining <= TokenOverlap
+		if force {
+			var recent, today int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE created_at > ?2), count(*) FILTER (WHERE created_at >= ?3)
+				FROM access_tokens WHERE account_id = ?1 AND kind = 'stable' AND forced`, id,
+				fmtInstant(now.Add(-StableForceGap)), fmtInstant(dayStart(now))).Scan(&recent, &today); err != nil {
+				return fmt.Errorf("forced refreshes of %d: %w", id, err)
+			}
+			switch {
+			case recent > 0 && current:
+				mint = false
+			case today >= StableForceDaily:
+				return APIDailyQuota
+			default:
+				if _, err := tx.ExecContext(ctx, `UPDATE access_tokens SET expires_at = ?2 WHERE account_id = ?1 AND kind = 'stable' AND expires_at > ?2`,
+					id, fmtInstant(now)); err != nil {
+					return fmt.Errorf("end stable tokens of %d: %w", id, err)
+				}
+				mint = true
+			}
+		}
+		if mint {
+			seed = NewToken()
+			remaining = AccessTokenTTL
+			if err := s.insertToken(ctx, tx, id, "stable", stableToken(key, seed), seed, force, now); err != nil {
+				return err
+			}
+		}
+		out = AccessToken{Token: stableToken(key, seed), ExpiresIn: int(remaining / time.Second)}
+		return s.countAPICall(ctx, tx, id, false)
+	})
+	return out, err
+}
+
+// CheckAccessToken tells which account an access token belongs to: 40001 for an unknown or
+// superseded token, 42001 for one that ran its full 7200 s.
+func (s *Store) CheckAccessToken(ctx context.Context, token string) (int64, error) {
+	var id int64
+	var created, expires string
+	err := s.read.QueryRowContext(ctx, `SELECT account_id, created_at, expires_at FROM access_tokens WHERE token_hash = ?`,
+		HashToken(token)).Scan(&id, &created, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, APIInvalidCredential
+	} else if err != nil {
+		return 0, fmt.Errorf("check access token: %w", err)
+	}
+	now := s.now()
+	switch {
+	case now.Before(parseTime(expires)):
+		return id, nil
+	case !now.Before(parseTime(created).Add(AccessTokenTTL)):
+		return 0, APITokenExpired
+	}
+	return 0, APIInvalidCredential
+}
