@@ -124,7 +124,7 @@ func serve(b *testing.B, h http.Handler, overHTTP bool, req func(i int) *http.Re
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "calls/s")
 }
 
-func modes(b *testing.B, run func(b *testing.B, overHTTP bool)) {
+func benchModes(b *testing.B, run func(b *testing.B, overHTTP bool)) {
 	b.Run("handler", func(b *testing.B) { run(b, false) })
 	b.Run("http", func(b *testing.B) { run(b, true) })
 }
@@ -132,7 +132,7 @@ func modes(b *testing.B, run func(b *testing.B, overHTTP bool)) {
 // BenchmarkAPIToken is GET /cgi-bin/token: credentials checked, a token minted, the
 // previous one shortened, the call counted, all in one write transaction.
 func BenchmarkAPIToken(b *testing.B) {
-	modes(b, func(b *testing.B, overHTTP bool) {
+	benchModes(b, func(b *testing.B, overHTTP bool) {
 		e := newBenchEnv(b)
 		u := tokenURL(e.appid, e.secret)
 		serve(b, e.srv, overHTTP, func(int) *http.Request { return httptest.NewRequest("GET", u, nil) }, nil)
@@ -143,7 +143,7 @@ func BenchmarkAPIToken(b *testing.B) {
 // codes are minted before the timer, 100 per simulated minute (the per-person limit), and
 // the clock moves to each code's minute as the calls reach it.
 func BenchmarkAPICode2Session(b *testing.B) {
-	modes(b, func(b *testing.B, overHTTP bool) {
+	benchModes(b, func(b *testing.B, overHTTP bool) {
 		e := newBenchEnv(b)
 		ctx := context.Background()
 		base := e.clock.Now()
@@ -175,7 +175,7 @@ func BenchmarkBareNetHTTP(b *testing.B) {
 		w.Header().Set("Content-Type", apiContentType)
 		w.Write(body)
 	})
-	modes(b, func(b *testing.B, overHTTP bool) {
+	benchModes(b, func(b *testing.B, overHTTP bool) {
 		serve(b, h, overHTTP, func(int) *http.Request { return httptest.NewRequest("GET", "/cgi-bin/token", nil) }, nil)
 	})
 }

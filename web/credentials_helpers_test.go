@@ -81,7 +81,7 @@ var tokenInPath = regexp.MustCompile(`^/dev/settings/secret/wait/([0-9a-f]{64})$
 func (e *env) consoleSecret(c *client, admin store.Person, htmx bool) (secret, showPath string) {
 	e.t.Helper()
 	r := c.post("/dev/settings/secret", nil, htmx)
-	wantRedirect(e.t, r, htmx)
+	wantDone(e.t, r, htmx)
 	wait := r.location()
 	m := tokenInPath.FindStringSubmatch(wait)
 	if m == nil {
@@ -98,7 +98,7 @@ func (e *env) consoleSecret(c *client, admin store.Person, htmx bool) (secret, s
 	}
 	wantStatus(e.t, e.wx(admin).post("/wx/scan/"+m[1], map[string][]string{"decision": {"confirm"}}, false), http.StatusSeeOther)
 	r = c.do("GET", wait, nil, "", htmx)
-	wantRedirect(e.t, r, htmx)
+	wantDone(e.t, r, htmx)
 	showPath = r.location()
 	if showPath != "/dev/settings/secret/"+m[1] {
 		e.t.Fatalf("confirmed waiting page went to %q", showPath)
@@ -108,8 +108,8 @@ func (e *env) consoleSecret(c *client, admin store.Person, htmx bool) (secret, s
 	return show.testid("app-secret"), showPath
 }
 
-// wantRedirect checks a 303 (or, for htmx, the 204 with HX-Redirect).
-func wantRedirect(t *testing.T, r resp, htmx bool) {
+// wantDone checks a 303 (or, for htmx, the 204 with HX-Redirect).
+func wantDone(t *testing.T, r resp, htmx bool) {
 	t.Helper()
 	if htmx {
 		wantStatus(t, r, http.StatusNoContent)

@@ -83,11 +83,11 @@ func TestIPWhitelistSave(t *testing.T) {
 				admin := e.person("admin_one", "张三")
 				a := e.account("owner@example.com", admin, "personal")
 				c := e.console(a, admin)
-				wantRedirect(t, c.post("/dev/settings/ip-whitelist", url.Values{"ips": {"8.8.8.8"}}, false), false)
+				wantDone(t, c.post("/dev/settings/ip-whitelist", url.Values{"ips": {"8.8.8.8"}}, false), false)
 				r := c.post("/dev/settings/ip-whitelist", url.Values{"ips": {tc.ips}}, htmx)
 				ds, _ := e.st.DevSettingsOf(context.Background(), a.ID)
 				if tc.code == "" {
-					wantRedirect(t, r, htmx)
+					wantDone(t, r, htmx)
 					if !slices.Equal(ds.IPWhitelist, tc.want) {
 						t.Fatalf("stored %q, want %q", ds.IPWhitelist, tc.want)
 					}
@@ -147,7 +147,7 @@ func TestDomainsSave(t *testing.T) {
 				r := c.post("/dev/settings/domains", form, htmx)
 				ds, _ := e.st.DevSettingsOf(context.Background(), a.ID)
 				if tc.code == "" {
-					wantRedirect(t, r, htmx)
+					wantDone(t, r, htmx)
 					want := store.SplitLines(strings.ToLower(tc.value))
 					if !slices.Equal(ds.Domains[tc.field], want) {
 						t.Fatalf("stored %q, want %q", ds.Domains[tc.field], want)
@@ -194,8 +194,8 @@ func TestDevSettingsPermissions(t *testing.T) {
 	if page.doc.Find(`form[action^="/dev/settings/secret"]`).Length() != 0 {
 		t.Fatal("a developer is shown AppSecret buttons")
 	}
-	wantRedirect(t, dev.post("/dev/settings/ip-whitelist", url.Values{"ips": {"1.2.3.4"}}, false), false)
-	wantRedirect(t, dev.post("/dev/settings/domains", url.Values{"request": {"https://a.example.com"}}, false), false)
+	wantDone(t, dev.post("/dev/settings/ip-whitelist", url.Values{"ips": {"1.2.3.4"}}, false), false)
+	wantDone(t, dev.post("/dev/settings/domains", url.Values{"request": {"https://a.example.com"}}, false), false)
 	for _, p := range secretPaths {
 		wantStatus(t, dev.post(p, nil, false), http.StatusForbidden)
 	}

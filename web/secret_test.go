@@ -105,7 +105,7 @@ func TestSecretFreeze(t *testing.T) {
 				t.Fatalf("freeze without a secret: %q (full page %v)", r.errCode(""), r.fullPage())
 			}
 			secret := e.appSecret(a, admin)
-			wantRedirect(t, c.post("/dev/settings/secret/freeze", nil, htmx), htmx)
+			wantDone(t, c.post("/dev/settings/secret/freeze", nil, htmx), htmx)
 			if st := c.get("/dev/settings").doc.Find(`[data-testid="secret-state"]`).AttrOr("data-state", ""); st != store.SecretFrozen {
 				t.Fatalf("after freeze the state is %q", st)
 			}
@@ -117,7 +117,7 @@ func TestSecretFreeze(t *testing.T) {
 					t.Fatalf("POST %s while frozen: %q, want secret_frozen", p, r.errCode(""))
 				}
 			}
-			wantRedirect(t, c.post("/dev/settings/secret/unfreeze", nil, htmx), htmx)
+			wantDone(t, c.post("/dev/settings/secret/unfreeze", nil, htmx), htmx)
 			if tok := e.apiGet(t, tokenURL(a.AppID, secret)); tok.AccessToken == "" {
 				t.Fatalf("after unfreeze the secret works again: %+v", tok)
 			}
