@@ -112,10 +112,10 @@ func (s *Store) OpenApp(ctx context.Context, personID int64, appid, version stri
 		now := s.now()
 		code.Version, code.ExpiresAt = version, now.Add(JSCodeTTL)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO js_codes (code_hash, account_id, person_id, version, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, HashToken(code.Code), accountID, personID, version, fmtInstant(now), fmtInstant(code.ExpiresAt)); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?)`, HashToken(code.Code), accountID, personID, version, fmtTime(now), fmtTime(code.ExpiresAt)); err != nil {
 			return fmt.Errorf("insert js_code: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM js_codes WHERE expires_at < ?`, fmtInstant(now.Add(-jsCodeKeep))); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM js_codes WHERE expires_at < ?`, fmtTime(now.Add(-jsCodeKeep))); err != nil {
 			return fmt.Errorf("sweep js_codes: %w", err)
 		}
 		return s.countVisit(ctx, tx, accountID, personID)
@@ -169,13 +169,13 @@ func (s *Store) CodeToSession(ctx context.Context, call APICall, code string) (W
 		}
 		var calls int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM js_codes WHERE account_id = ? AND person_id = ? AND used_at >= ?`,
-			id, person, fmtInstant(now.Truncate(time.Minute))).Scan(&calls); err != nil {
+			id, person, fmtTime(now.Truncate(time.Minute))).Scan(&calls); err != nil {
 			return fmt.Errorf("count sessions: %w", err)
 		}
 		if calls >= JSCodeMinuteLimit {
 			return APIMinuteQuota
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE js_codes SET used_at = ? WHERE id = ?`, fmtInstant(now), codeID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE js_codes SET used_at = ? WHERE id = ?`, fmtTime(now), codeID); err != nil {
 			return fmt.Errorf("spend js_code: %w", err)
 		}
 		key, err := serverKeyTx(ctx, tx, keyOpenID)

@@ -39,11 +39,6 @@ func serverKeyTx(ctx context.Context, tx *sql.Tx, name string) ([]byte, error) {
 	return key, nil
 }
 
-// instantFormat is a fixed-width UTC timestamp: unlike RFC 3339 with trimmed fractions, it
-// sorts as text, so expiry can be compared in SQL. parseTime reads it.
-const instantFormat = "2006-01-02T15:04:05.000000000Z07:00"
-
-func fmtInstant(t time.Time) string { return t.UTC().Format(instantFormat) }
 
 // The AppSecret states of SPEC §10.
 const (
@@ -172,7 +167,7 @@ func (s *Store) CompleteSecretReset(ctx context.Context, token string, accountID
 		now := s.now()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO app_secrets (account_id, secret_hash, created_at) VALUES (?, ?, ?)
 			ON CONFLICT (account_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at`,
-			accountID, hashAppSecret(key, secret), fmtInstant(now)); err != nil {
+			accountID, hashAppSecret(key, secret), fmtTime(now)); err != nil {
 			return fmt.Errorf("store secret of %d: %w", accountID, err)
 		}
 		action := "secret_generated"
@@ -210,7 +205,7 @@ func (s *Store) SetSecretFrozen(ctx context.Context, accountID, personID int64, 
 			at = now
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE app_secrets SET frozen = ?, frozen_changed_at = ? WHERE account_id = ?`,
-			freeze, fmtInstant(at), accountID); err != nil {
+			freeze, fmtTime(at), accountID); err != nil {
 			return fmt.Errorf("freeze secret of %d: %w", accountID, err)
 		}
 		action := "secret_unfrozen"

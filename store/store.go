@@ -111,11 +111,13 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 // now is the store clock in UTC, formatted the way every timestamp column is stored.
 func (s *Store) now() time.Time { return s.Now().UTC() }
 
-const timeFormat = time.RFC3339Nano
+// timeFormat is a fixed-width UTC timestamp: unlike RFC 3339 with trimmed fractions it
+// sorts as text, so times can be compared in SQL.
+const timeFormat = "2006-01-02T15:04:05.000000000Z07:00"
 
 func fmtTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 
 func parseTime(v string) time.Time {
-	t, _ := time.Parse(timeFormat, v)
+	t, _ := time.Parse(time.RFC3339Nano, v)
 	return t
 }

@@ -100,12 +100,12 @@ func stableToken(key []byte, seed string) string {
 
 func (s *Store) insertToken(ctx context.Context, tx *sql.Tx, accountID int64, kind, token, seed string, forced bool, now time.Time) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO access_tokens (account_id, kind, token_hash, seed, forced, created_at, expires_at)
-		VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?)`, accountID, kind, HashToken(token), seed, forced, fmtInstant(now), fmtInstant(now.Add(AccessTokenTTL)))
+		VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?)`, accountID, kind, HashToken(token), seed, forced, fmtTime(now), fmtTime(now.Add(AccessTokenTTL)))
 	if err != nil {
 		return fmt.Errorf("insert %s token of %d: %w", kind, accountID, err)
 	}
 	_, err = tx.ExecContext(ctx, `DELETE FROM access_tokens WHERE account_id = ? AND kind = ? AND expires_at < ?`,
-		accountID, kind, fmtInstant(now.Add(-tokenKeep)))
+		accountID, kind, fmtTime(now.Add(-tokenKeep)))
 	return err
 }
 
@@ -126,7 +126,7 @@ func (s *Store) IssueAccessToken(ctx context.Context, call APICall, quota int) (
 			return APIDailyQuota
 		}
 		now := s.now()
-		overlap := fmtInstant(now.Add(TokenOverlap))
+		overlap := fmtTime(now.Add(TokenOverlap))
 		if _, err := tx.ExecContext(ctx, `UPDATE access_tokens SET expires_at = ?2
 			WHERE account_id = ?1 AND kind = 'plain' AND expires_at > ?2`, id, overlap); err != nil {
 			return fmt.Errorf("shorten tokens of %d: %w", id, err)
@@ -161,7 +161,7 @@ func (s *Store) StableAccessToken(ctx context.Context, call APICall, force bool)
 		now := s.now()
 		var seed, expires string
 		err = tx.QueryRowContext(ctx, `SELECT seed, expires_at FROM access_tokens WHERE account_id = ? AND kind = 'stable' AND expires_at > ?
-			ORDER BY id DESC LIMIT 1`, id, fmtInstant(now)).Scan(&seed, &expires)
+			ORDER BY id DESC LIMIT 1`, id, fmtTime(now)).Scan(&seed, &expires)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("current stable token of %d: %w", id, err)
 		}
@@ -172,7 +172,7 @@ func (s *Store) StableAccessToken(ctx context.Context, call APICall, force bool)
 			var recent, today int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE created_at > ?2), count(*) FILTER (WHERE created_at >= ?3)
 				FROM access_tokens WHERE account_id = ?1 AND kind = 'stable' AND forced`, id,
-				fmtInstant(now.Add(-StableForceGap)), fmtInstant(dayStart(now))).Scan(&recent, &today); err != nil {
+				fmtTime(now.Add(-StableForceGap)), fmtTime(dayStart(now))).Scan(&recent, &today); err != nil {
 				return fmt.Errorf("forced refreshes of %d: %w", id, err)
 			}
 			switch {
@@ -182,7 +182,7 @@ func (s *Store) StableAccessToken(ctx context.Context, call APICall, force bool)
 				return APIDailyQuota
 			default:
 				if _, err := tx.ExecContext(ctx, `UPDATE access_tokens SET expires_at = ?2 WHERE account_id = ?1 AND kind = 'stable' AND expires_at > ?2`,
-					id, fmtInstant(now)); err != nil {
+					id, fmtTime(now)); err != nil {
 					return fmt.Errorf("end stable tokens of %d: %w", id, err)
 				}
 				mint = true
