@@ -39,7 +39,6 @@ func serverKeyTx(ctx context.Context, tx *sql.Tx, name string) ([]byte, error) {
 	return key, nil
 }
 
-
 // The AppSecret states of SPEC §10.
 const (
 	SecretNone   = "none"
