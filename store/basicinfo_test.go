@@ -222,6 +222,10 @@ func TestReadIconLimits(t *testing.T) {
 	if r, _, _, _ := img.At(50, 50).RGBA(); r == 0 {
 		t.Fatal("the crop is not centred: the red centre pixel is missing")
 	}
+	big := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, IconMaxBytes)...)
+	if got := biCode(func() error { _, err := ReadIcon(bytes.NewReader(big)); return err }(), "icon"); got != "icon_too_large" {
+		t.Fatalf("2 MB and 8 bytes: %q, want icon_too_large", got)
+	}
 	if got := biCode(func() error { _, err := ReadIcon(bytes.NewReader(wide(5000, 1))); return err }(), "icon"); got != "icon_format" {
 		t.Fatalf("a 5000-pixel-wide image: %q, want icon_format", got)
 	}

@@ -121,7 +121,7 @@ func (s *Store) DeleteCategory(ctx context.Context, accountID, personID, id int6
 }
 
 // decideCategory applies an ops decision to a category in review.
-func (s *Store) decideCategory(ctx context.Context, tx *sql.Tx, id int64, approve bool, reason string) (accountID int64, err error) {
+func (s *Store) decideCategory(ctx context.Context, tx *sql.Tx, id int64, v verdict) (accountID int64, err error) {
 	c, err := scanAccountCategory(tx.QueryRowContext(ctx, `SELECT `+accountCategoryColumns+` FROM account_categories WHERE id = ?`, id))
 	if err := notFound(err, "category"); err != nil {
 		return 0, err
@@ -129,12 +129,15 @@ func (s *Store) decideCategory(ctx context.Context, tx *sql.Tx, id int64, approv
 	if c.Status != CategoryReviewing {
 		return 0, ErrConflict
 	}
+	if err := v.check(); err != nil {
+		return 0, err
+	}
 	status := CategoryApproved
-	if !approve {
+	if !v.approve {
 		status = CategoryRejected
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE account_categories SET status = ?, reason = ?, decided_at = ? WHERE id = ?`,
-		status, reason, fmtTime(s.now()), id)
+		status, v.reason, fmtTime(s.now()), id)
 	if err != nil {
 		return 0, fmt.Errorf("decide category %d: %w", id, err)
 	}

@@ -178,7 +178,7 @@ func (s *Store) moveFiling(ctx context.Context, accountID, personID int64, from 
 
 // decideFiling applies an ops decision: platform review → SMS verification, authority
 // review → filed with a number; a rejection at either stage keeps the reason.
-func (s *Store) decideFiling(ctx context.Context, tx *sql.Tx, id int64, approve bool, reason string) (accountID int64, stage string, err error) {
+func (s *Store) decideFiling(ctx context.Context, tx *sql.Tx, id int64, v verdict) (accountID int64, stage string, err error) {
 	f, err := scanFiling(tx.QueryRowContext(ctx, `SELECT `+filingColumns+` FROM filings WHERE id = ?`, id))
 	if err := notFound(err, "filing"); err != nil {
 		return 0, "", err
@@ -186,10 +186,13 @@ func (s *Store) decideFiling(ctx context.Context, tx *sql.Tx, id int64, approve 
 	if f.Status != FilingPlatformReview && f.Status != FilingAuthorityReview {
 		return 0, "", ErrConflict
 	}
+	if err := v.check(); err != nil {
+		return 0, "", err
+	}
 	now := fmtTime(s.now())
 	switch {
-	case !approve:
-		_, err = tx.ExecContext(ctx, `UPDATE filings SET status = ?, reason = ?, updated_at = ? WHERE id = ?`, FilingRejected, reason, now, id)
+	case !v.approve:
+		_, err = tx.ExecContext(ctx, `UPDATE filings SET status = ?, reason = ?, updated_at = ? WHERE id = ?`, FilingRejected, v.reason, now, id)
 	case f.Status == FilingPlatformReview:
 		_, err = tx.ExecContext(ctx, `UPDATE filings SET status = ?, updated_at = ? WHERE id = ?`, FilingSMSVerification, now, id)
 	default:
@@ -203,10 +206,10 @@ func (s *Store) decideFiling(ctx context.Context, tx *sql.Tx, id int64, approve 
 		return 0, "", fmt.Errorf("decide filing %d: %w", id, err)
 	}
 	action := "filing_rejected"
-	if approve {
+	if v.approve {
 		action = "filing_approved_" + f.Status
 	}
-	return f.AccountID, f.Status, s.logOp(ctx, tx, f.AccountID, 0, action, reason)
+	return f.AccountID, f.Status, s.logOp(ctx, tx, f.AccountID, 0, action, v.reason)
 }
 
 // provinces maps the first two digits of a mainland region code to the abbreviation a

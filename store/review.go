@@ -118,17 +118,29 @@ func queueRows(ctx context.Context, tx *sql.Tx, query string, scan func(*sql.Row
 	return out, rows.Err()
 }
 
+// verdict is an operator's decision on one item.
+type verdict struct {
+	approve bool
+	reason  string
+}
+
+// check applies the reason rules. Each kind calls it once the item is known to be
+// waiting, so a decision on a gone or decided item answers 404 / 409, not a form error.
+func (v verdict) check() error {
+	if !v.approve && v.reason == "" {
+		return invalid("reason", "reason_required")
+	}
+	if utf8.RuneCountInString(v.reason) > MaxReasonRunes {
+		return invalid("reason", "reason_invalid")
+	}
+	return nil
+}
+
 // Decide records an operator's decision on one waiting item and applies it, in one
 // transaction. A rejection needs a reason; an unknown kind or id is ErrNotFound, an item
 // no longer waiting ErrConflict, a person who is not an operator ErrForbidden.
 func (s *Store) Decide(ctx context.Context, kind string, id, operatorID int64, approve bool, reason string) error {
-	reason = strings.TrimSpace(reason)
-	if !approve && reason == "" {
-		return invalid("reason", "reason_required")
-	}
-	if utf8.RuneCountInString(reason) > MaxReasonRunes {
-		return invalid("reason", "reason_invalid")
-	}
+	v := verdict{approve: approve, reason: strings.TrimSpace(reason)}
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		var operator bool
 		err := tx.QueryRowContext(ctx, `SELECT is_operator FROM people WHERE id = ?`, operatorID).Scan(&operator)
@@ -141,13 +153,13 @@ func (s *Store) Decide(ctx context.Context, kind string, id, operatorID int64, a
 		var stage string
 		switch kind {
 		case ReviewSubject:
-			accountID, err = s.decideSubject(ctx, tx, id, approve, reason)
+			accountID, err = s.decideSubject(ctx, tx, id, v)
 		case ReviewFiling:
-			accountID, stage, err = s.decideFiling(ctx, tx, id, approve, reason)
+			accountID, stage, err = s.decideFiling(ctx, tx, id, v)
 		case ReviewAuth:
-			accountID, err = s.decideAuth(ctx, tx, id, approve, reason)
+			accountID, err = s.decideAuth(ctx, tx, id, v)
 		case ReviewCategory:
-			accountID, err = s.decideCategory(ctx, tx, id, approve, reason)
+			accountID, err = s.decideCategory(ctx, tx, id, v)
 		default:
 			return ErrNotFound
 		}
@@ -159,7 +171,7 @@ func (s *Store) Decide(ctx context.Context, kind string, id, operatorID int64, a
 			decision = "approve"
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO decisions (kind, item_id, account_id, stage, decision, reason, operator_id, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, kind, id, accountID, stage, decision, reason, operatorID, fmtTime(s.now()))
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, kind, id, accountID, stage, decision, v.reason, operatorID, fmtTime(s.now()))
 		if err != nil {
 			return fmt.Errorf("record decision on %s %d: %w", kind, id, err)
 		}
@@ -168,7 +180,7 @@ func (s *Store) Decide(ctx context.Context, kind string, id, operatorID int64, a
 }
 
 // decideSubject completes (or refuses) the registration of a non-personal subject.
-func (s *Store) decideSubject(ctx context.Context, tx *sql.Tx, accountID int64, approve bool, reason string) (int64, error) {
+func (s *Store) decideSubject(ctx context.Context, tx *sql.Tx, accountID int64, v verdict) (int64, error) {
 	a, err := accountTx(ctx, tx, accountID)
 	if err != nil {
 		return 0, err
@@ -176,14 +188,17 @@ func (s *Store) decideSubject(ctx context.Context, tx *sql.Tx, accountID int64, 
 	if a.Step != StepDone || a.SubjectVerification != "pending" {
 		return 0, ErrConflict
 	}
+	if err := v.check(); err != nil {
+		return 0, err
+	}
 	state := "approved"
-	if !approve {
+	if !v.approve {
 		state = "rejected"
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET subject_verification = ? WHERE id = ?`, state, accountID); err != nil {
 		return 0, fmt.Errorf("decide subject of %d: %w", accountID, err)
 	}
-	return accountID, s.logOp(ctx, tx, accountID, 0, "subject_"+state, reason)
+	return accountID, s.logOp(ctx, tx, accountID, 0, "subject_"+state, v.reason)
 }
 
 func subjectRejectionTx(ctx context.Context, tx *sql.Tx, a Account) (string, error) {

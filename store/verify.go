@@ -199,7 +199,7 @@ func (s *Store) AuthDocument(ctx context.Context, id int64) (name, typ string, d
 
 // decideAuth applies an ops decision. Approval makes the account authenticated for one
 // year from now and applies a requested name, if no other subject took it meanwhile.
-func (s *Store) decideAuth(ctx context.Context, tx *sql.Tx, id int64, approve bool, reason string) (int64, error) {
+func (s *Store) decideAuth(ctx context.Context, tx *sql.Tx, id int64, v verdict) (int64, error) {
 	req, err := scanAuth(tx.QueryRowContext(ctx, `SELECT `+authColumns+` FROM authentications WHERE id = ?`, id))
 	if err := notFound(err, "authentication"); err != nil {
 		return 0, err
@@ -207,14 +207,17 @@ func (s *Store) decideAuth(ctx context.Context, tx *sql.Tx, id int64, approve bo
 	if req.Status != AuthPending {
 		return 0, ErrConflict
 	}
+	if err := v.check(); err != nil {
+		return 0, err
+	}
 	now := s.now()
-	if !approve {
+	if !v.approve {
 		_, err = tx.ExecContext(ctx, `UPDATE authentications SET status = ?, reason = ?, decided_at = ? WHERE id = ?`,
-			AuthRejected, reason, fmtTime(now), id)
+			AuthRejected, v.reason, fmtTime(now), id)
 		if err != nil {
 			return 0, fmt.Errorf("reject authentication %d: %w", id, err)
 		}
-		return req.AccountID, s.logOp(ctx, tx, req.AccountID, 0, "auth_rejected", reason)
+		return req.AccountID, s.logOp(ctx, tx, req.AccountID, 0, "auth_rejected", v.reason)
 	}
 	a, err := accountTx(ctx, tx, req.AccountID)
 	if err != nil {

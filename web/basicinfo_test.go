@@ -25,12 +25,12 @@ func TestBasicPageShowsIdentity(t *testing.T) {
 		t.Fatalf("subject: %q", r.testid("subject"))
 	}
 	for id, state := range map[string]string{"filing-status": "none", "auth-status": "none"} {
-		if got := r.doc.Find(`[data-testid="` + id + `"]`).AttrOr("data-state", ""); got != state {
+		if got := r.doc.Find(`[data-testid="`+id+`"]`).AttrOr("data-state", ""); got != state {
 			t.Errorf("%s = %q, want %q", id, got, state)
 		}
 	}
 	for _, id := range []string{"name-quota", "icon-quota", "intro-quota"} {
-		if got := r.doc.Find(`[data-testid="` + id + `"]`).AttrOr("data-remaining", ""); got != "first" {
+		if got := r.doc.Find(`[data-testid="`+id+`"]`).AttrOr("data-remaining", ""); got != "first" {
 			t.Errorf("%s data-remaining = %q, want first", id, got)
 		}
 	}
@@ -160,7 +160,9 @@ func TestNameUniqueness(t *testing.T) {
 	org3 := e.account("o3@example.com", alice, "enterprise")
 	biExec(t, db, `UPDATE accounts SET credit_code = ? WHERE id = ?`, "91110000600037341L", org3.ID)
 
-	post := func(c *client, name string) resp { return c.post("/settings/basic/name", url.Values{"name": {name}}, false) }
+	post := func(c *client, name string) resp {
+		return c.post("/settings/basic/name", url.Values{"name": {name}}, false)
+	}
 	wantStatus(t, post(e.console(a1, alice), "Weather Pro"), http.StatusSeeOther)
 	wantStatus(t, post(e.console(a2, alice), "Weather Pro"), http.StatusSeeOther)
 	for _, tc := range []struct {

@@ -98,6 +98,13 @@ func TestOpsQueueDecisions(t *testing.T) {
 	wantStatus(t, biDecide(ops, "category", b.Categories[1].ID, "reject", "缺少办学许可证", false), http.StatusSeeOther)
 	for kind, id := range map[string]int64{"subject": org.ID, "authentication": ids["authentication"], "category": ids["category"]} {
 		wantStatus(t, biDecide(ops, kind, id, "reject", "again", false), http.StatusConflict)
+		// Decided is decided: no form error about the missing reason.
+		wantStatus(t, biDecide(ops, kind, id, "reject", "", false), http.StatusConflict)
+	}
+	r = biDecide(ops, "category", ids["category"], "perhaps", "", false)
+	wantStatus(t, r, http.StatusUnprocessableEntity)
+	if got := r.errCode(""); got != "decision_invalid" {
+		t.Fatalf("a bad decision on an item no longer listed: alert %q", got)
 	}
 
 	b = biInfo(e, org)
