@@ -202,14 +202,17 @@ func TestNameQuotaUnderRace(t *testing.T) {
 	}
 }
 
+// biPNG encodes a w×h picture with a red dot at its centre.
+func biPNG(w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	img.Set(w/2, h/2, color.RGBA{255, 0, 0, 255})
+	var b bytes.Buffer
+	png.Encode(&b, img)
+	return b.Bytes()
+}
+
 func TestReadIconLimits(t *testing.T) {
-	wide := func(w, h int) []byte {
-		img := image.NewRGBA(image.Rect(0, 0, w, h))
-		img.Set(w/2, h/2, color.RGBA{255, 0, 0, 255})
-		var b bytes.Buffer
-		png.Encode(&b, img)
-		return b.Bytes()
-	}
+	wide := biPNG
 	out, err := ReadIcon(bytes.NewReader(wide(300, 100)))
 	if err != nil {
 		t.Fatal(err)

@@ -120,8 +120,8 @@ func (s *Store) SetIcon(ctx context.Context, accountID, personID int64, r io.Rea
 			return err
 		}
 		meta, err := iconMetaTx(ctx, tx, accountID)
-		if err != nil {
-			return err
+		if err != nil || meta.ETag == etag {
+			return err // the same picture again is no change
 		}
 		q, err := iconQuota(ctx, tx, accountID, meta.ETag != "", s.now())
 		if err != nil {

@@ -39,20 +39,15 @@ type QueueItem struct {
 func (s *Store) ReviewQueue(ctx context.Context) ([]QueueItem, error) {
 	var out []QueueItem
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		out = nil
-		rows, err := tx.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE step = 'done' AND subject_verification = 'pending'`)
+		var err error
+		out, err = queueRows(ctx, tx, `SELECT `+accountColumns+` FROM accounts WHERE step = 'done' AND subject_verification = 'pending'`,
+			func(r *sql.Rows) (QueueItem, error) {
+				a, err := scanAccount(r)
+				return QueueItem{Kind: ReviewSubject, ID: a.ID, Since: a.RegisteredAt, Account: a}, err
+			})
 		if err != nil {
-			return fmt.Errorf("pending subjects: %w", err)
+			return err
 		}
-		for rows.Next() {
-			a, err := scanAccount(rows)
-			if err != nil {
-				rows.Close()
-				return err
-			}
-			out = append(out, QueueItem{Kind: ReviewSubject, ID: a.ID, Since: a.RegisteredAt, Account: a})
-		}
-		rows.Close()
 		more, err := queueRows(ctx, tx, `SELECT `+filingColumns+` FROM filings WHERE status IN ('platform_review', 'authority_review')`,
 			func(r *sql.Rows) (QueueItem, error) {
 				f, err := scanFiling(r)
