@@ -53,9 +53,15 @@ func StepPath(step string) string {
 
 // Basic info, filing and WeChat authentication (SPEC §7, §8).
 const (
-	PathBasic  = "/settings/basic"
-	PathFiling = "/settings/filing"
-	PathVerify = "/settings/verify"
+	PathBasic           = "/settings/basic"
+	PathFiling          = "/settings/filing"
+	PathVerify          = "/settings/verify"
+	PathBasicName       = "/settings/basic/name"
+	PathBasicIcon       = "/settings/basic/icon"
+	PathBasicIntro      = "/settings/basic/intro"
+	PathBasicCategories = "/settings/basic/categories"
+	PathFilingWithdraw  = "/settings/filing/withdraw"
+	PathFilingSMS       = "/settings/filing/sms"
 )
 
 // Members (SPEC §9) and the simulator's inbox.

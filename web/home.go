@@ -8,8 +8,12 @@ import (
 	"mpconsole/views"
 )
 
-// Home is the account's overview: name, IDs, subject and what it still lacks.
+// Home is the account's overview: name, IDs, subject, filing, authentication and what it
+// still lacks.
 func (s *Server) Home(c echo.Context) error {
-	acc := access(c)
-	return page(c, http.StatusOK, title(c, "home.title"), views.HomePage(acc.Account, views.TodoFor(acc.Account)))
+	b, err := s.store.BasicInfoOf(c.Request().Context(), access(c).Account.ID)
+	if err != nil {
+		return err
+	}
+	return page(c, http.StatusOK, title(c, "home.title"), views.HomePage(b, views.TodoFor(b)))
 }

@@ -11,11 +11,6 @@ import (
 	"mpconsole/views"
 )
 
-// OpsQueue is the reviewers' queue of everything waiting for a decision.
-func (s *Server) OpsQueue(c echo.Context) error {
-	return page(c, http.StatusOK, title(c, "ops.queue"), views.OpsQueuePage())
-}
-
 // OpsRegistry lists the open-platform registry with its add form.
 func (s *Server) OpsRegistry(c echo.Context) error {
 	return s.registryPage(c, http.StatusOK, views.Form{})

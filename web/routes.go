@@ -45,6 +45,19 @@ func (s *Server) routes() {
 	s.console(w, http.MethodGet, "/home", s.Home, store.ActView)
 
 	// Basic info, filing and WeChat authentication (SPEC §7, §8).
+	s.console(w, http.MethodGet, "/settings/basic", s.BasicPage, store.ActView)
+	s.console(w, http.MethodPost, "/settings/basic/name", s.BasicNameSave, store.ActEditBasic)
+	s.console(w, http.MethodPost, "/settings/basic/icon", s.BasicIconSave, store.ActEditBasic)
+	s.console(w, http.MethodPost, "/settings/basic/intro", s.BasicIntroSave, store.ActEditBasic)
+	s.console(w, http.MethodPost, "/settings/basic/categories", s.BasicCategoryAdd, store.ActEditBasic)
+	s.console(w, http.MethodPost, "/settings/basic/categories/:id/delete", s.BasicCategoryDelete, store.ActEditBasic)
+	s.console(w, http.MethodGet, "/settings/filing", s.FilingPage, store.ActEditBasic)
+	s.console(w, http.MethodPost, "/settings/filing", s.FilingSave, store.ActEditBasic)
+	s.console(w, http.MethodPost, "/settings/filing/withdraw", s.FilingWithdraw, store.ActEditBasic)
+	s.console(w, http.MethodPost, "/settings/filing/sms", s.FilingSMSConfirm, store.ActEditBasic)
+	s.console(w, http.MethodGet, "/settings/verify", s.VerifyPage, store.ActEditBasic)
+	s.console(w, http.MethodPost, "/settings/verify", s.VerifySubmit, store.ActEditBasic)
+	w.GET("/icons/:appid", s.IconServe)
 
 	// Members and the administrator (SPEC §9).
 
@@ -81,6 +94,8 @@ func (s *Server) routes() {
 	w.POST("/ops/registry/:id/delete", s.OpsRegistryDelete, s.operator)
 
 	// Ops decisions (SPEC §3, §7, §8).
+	w.POST("/ops/:kind/:id", s.OpsDecide, s.operator)
+	w.GET("/ops/authentication/:id/document", s.OpsAuthDocument, s.operator)
 
 	// WeChat-compatible API (SPEC §11): no sessions, no CSRF, its own JSON errors.
 	e.GET("/cgi-bin/token", s.APIToken)
