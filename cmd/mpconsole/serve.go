@@ -17,6 +17,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	addr := fs.String("addr", envOr(getenv, "MPCONSOLE_ADDR", "127.0.0.1:8080"), "address to listen on (env MPCONSOLE_ADDR)")
 	base := fs.String("base-url", envOr(getenv, "MPCONSOLE_BASE_URL", ""), "absolute URL put in QR codes and mails, e.g. http://192.168.1.5:8080 (env MPCONSOLE_BASE_URL; default: taken from each request)")
 	smtpAddr := fs.String("smtp", envOr(getenv, "MPCONSOLE_SMTP", ""), "host:port of an SMTP relay; mail is sent instead of kept in /mailbox (env MPCONSOLE_SMTP)")
+	demo := fs.Bool("demo", false, "seed a demo account with a person in every role into an empty database, and print how to sign in")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -38,6 +39,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	url := "http://" + l.Addr().String()
 	fmt.Fprintf(stdout, "mpconsole is serving %s (database %s)\n", url, *db)
 	fmt.Fprintf(stdout, "First run? Create a WeChat identity at %s/wx/signup, then register an account at %s/register.\n", url, url)
+	if *demo {
+		if err := seedDemo(ctx, st, stdout, url); err != nil {
+			l.Close()
+			return err
+		}
+	}
 	err = srv.Serve(ctx, l)
 	logger.Info("server stopped")
 	return err
