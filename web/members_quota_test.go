@@ -96,7 +96,7 @@ func TestMemberLimitRaceOverHTTP(t *testing.T) {
 		}
 	}
 	var racers []*client
-	for i := range 10 {
+	for i := range 30 {
 		e.person(fmt.Sprintf("racer_%02d", i), "")
 		c := e.console(a, admin)
 		c.csrf()
