@@ -99,8 +99,8 @@ func concretePath(path string, a store.Account) string {
 	})
 }
 
-// request sends method to path as a browser would, with the CSRF token and an empty form.
-func (c *client) request(method, path string) resp {
+// sendEmpty sends method to path as a browser would, with the CSRF token and an empty form.
+func (c *client) sendEmpty(method, path string) resp {
 	if method == http.MethodGet {
 		return c.get(path)
 	}
@@ -160,7 +160,7 @@ func TestRouteRoleMatrix(t *testing.T) {
 					}
 					c = e.console(a, *s.who(tm))
 				}
-				r := c.request(method, concretePath(path, tm.a))
+				r := c.sendEmpty(method, concretePath(path, tm.a))
 				cells = append(cells, fmt.Sprint(r.status))
 				switch {
 				case len(s.roles) == 0:

@@ -11,8 +11,8 @@ import (
 	"mpconsole/store"
 )
 
-// scanPath is the /wx/scan/{token} path of the waiting page's code.
-func scanPath(t *testing.T, r resp) string {
+// scanLinkPath is the /wx/scan/{token} path of the waiting page's code.
+func scanLinkPath(t *testing.T, r resp) string {
 	t.Helper()
 	u, err := url.Parse(r.doc.Find(`a[data-testid="scan-link"]`).AttrOr("href", ""))
 	if err != nil || !strings.HasPrefix(u.Path, "/wx/scan/") {
@@ -21,8 +21,8 @@ func scanPath(t *testing.T, r resp) string {
 	return u.Path
 }
 
-// startLogin posts the account's email and password and returns the login code's path.
-func startLogin(t *testing.T, c *client, email string) string {
+// startEmailLogin posts the account's email and password and returns the login code's path.
+func startEmailLogin(t *testing.T, c *client, email string) string {
 	t.Helper()
 	r := c.post("/login", url.Values{"email": {email}, "password": {"Passw0rd!"}}, false)
 	if r.status != http.StatusSeeOther || r.location() != "/login/scan" {
@@ -30,7 +30,7 @@ func startLogin(t *testing.T, c *client, email string) string {
 	}
 	r = c.get("/login/scan")
 	wantStatus(t, r, http.StatusOK)
-	return scanPath(t, r)
+	return scanLinkPath(t, r)
 }
 
 // An invited member cannot log in until they accept in the inbox; then the login scan
@@ -44,7 +44,7 @@ func TestInvitationAcceptThenLogin(t *testing.T) {
 	wantStatus(t, r, http.StatusSeeOther)
 
 	browser, phone := e.client(), e.wx(bob)
-	scan := startLogin(t, browser, "owner@example.com")
+	scan := startEmailLogin(t, browser, "owner@example.com")
 	r = phone.post(scan, url.Values{"decision": {"confirm"}}, false)
 	wantStatus(t, r, http.StatusUnprocessableEntity)
 	if r.errCode("") != "not_a_member" {
@@ -75,7 +75,7 @@ func TestInvitationAcceptThenLogin(t *testing.T) {
 		t.Fatalf("accept: %d → %q", r.status, r.location())
 	}
 	r = phone.get("/wx/inbox")
-	if !r.has(`[data-testid="inbox-empty"]`) || r.testid("flash") == "" {
+	if !r.hasSel(`[data-testid="inbox-empty"]`) || r.testid("flash") == "" {
 		t.Fatalf("inbox after accepting: %.300s", r.body)
 	}
 	wantStatus(t, phone.post(action, url.Values{"decision": {"decline"}}, false), http.StatusNotFound)
@@ -90,7 +90,7 @@ func TestInvitationAcceptThenLogin(t *testing.T) {
 	if !strings.Contains(r.testid("signed-in-as"), "bob_dev") {
 		t.Fatalf("signed in as %q", r.testid("signed-in-as"))
 	}
-	if r := e.console(a, admin).get("/members"); r.row("project", "bob_dev")["data-status"] != "active" {
+	if r := e.console(a, admin).get("/members"); r.memberRow("project", "bob_dev")["data-status"] != "active" {
 		t.Fatal("accepted member not active in the list")
 	}
 }
@@ -110,10 +110,10 @@ func TestInvitationDeclineRefusesLogin(t *testing.T) {
 	if r.status != http.StatusNoContent || r.location() != "/wx/inbox" {
 		t.Fatalf("htmx decline: %d → %q", r.status, r.location())
 	}
-	if row := e.console(a, admin).get("/members").row("project", "eve_ops"); row["data-status"] != "declined" {
+	if row := e.console(a, admin).get("/members").memberRow("project", "eve_ops"); row["data-status"] != "declined" {
 		t.Fatalf("declined row = %v", row)
 	}
-	scan := startLogin(t, e.client(), "owner@example.com")
+	scan := startEmailLogin(t, e.client(), "owner@example.com")
 	r = phone.post(scan, url.Values{"decision": {"confirm"}}, false)
 	if r.status != http.StatusUnprocessableEntity || r.errCode("") != "not_a_member" {
 		t.Fatalf("declined member confirmed a login: %d %q", r.status, r.errCode(""))
@@ -144,7 +144,7 @@ func TestScanLoginListsConsoleAccounts(t *testing.T) {
 
 	browser := e.client()
 	wantStatus(t, browser.post("/login/qr", nil, false), http.StatusSeeOther)
-	scan := scanPath(t, browser.get("/login/scan"))
+	scan := scanLinkPath(t, browser.get("/login/scan"))
 	wantStatus(t, e.wx(bob).post(scan, url.Values{"decision": {"confirm"}}, false), http.StatusSeeOther)
 	wantStatus(t, browser.get("/login/scan"), http.StatusSeeOther)
 	r := browser.get("/login/scan")

@@ -7,8 +7,8 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// wxSignIn signs the browser in to the simulated WeChat.
-func wxSignIn(t *testing.T, ctx context.Context, base, wechatID string) {
+// wxSignInBrowser signs the browser in to the simulated WeChat.
+func wxSignInBrowser(t *testing.T, ctx context.Context, base, wechatID string) {
 	t.Helper()
 	err := chromedp.Do(ctx, chromedp.Navigate(base+"/wx/login"),
 		chromedp.SendKeys(`#f-wechat_id`, wechatID), chromedp.SendKeys(`#f-password`, "Wx-pass-123"),
@@ -18,9 +18,9 @@ func wxSignIn(t *testing.T, ctx context.Context, base, wechatID string) {
 	}
 }
 
-// scanAndConfirm opens the waiting page's code on the "phone" (the same browser's
+// confirmScanInBrowser opens the waiting page's code on the "phone" (the same browser's
 // simulator session) and confirms it.
-func scanAndConfirm(t *testing.T, ctx context.Context) {
+func confirmScanInBrowser(t *testing.T, ctx context.Context) {
 	t.Helper()
 	link, err := chromedp.Run(ctx, chromedp.AttributeValue(`a[data-testid="scan-link"]`, "href"))
 	if err != nil || !link.Exists {
@@ -32,7 +32,7 @@ func scanAndConfirm(t *testing.T, ctx context.Context) {
 	}
 }
 
-func count(t *testing.T, ctx context.Context, sel string) int {
+func countNodes(t *testing.T, ctx context.Context, sel string) int {
 	t.Helper()
 	nodes, err := chromedp.Run(ctx, chromedp.Nodes(sel, chromedp.AtLeast(0)))
 	if err != nil {
@@ -51,14 +51,14 @@ func TestBrowserInviteAcceptLogin(t *testing.T) {
 	base := e.http.URL
 
 	adminCtx := newBrowser(t)
-	wxSignIn(t, adminCtx, base, "admin_one")
+	wxSignInBrowser(t, adminCtx, base, "admin_one")
 	err := chromedp.Do(adminCtx, chromedp.Navigate(base+"/login"),
 		chromedp.SendKeys(`#f-email`, "owner@example.com"), chromedp.SendKeys(`#f-password`, "Passw0rd!"),
 		chromedp.Click(`form[action="/login"] button[type="submit"]`), chromedp.WaitVisible(`a[data-testid="scan-link"]`))
 	if err != nil {
 		t.Fatalf("login form: %v", err)
 	}
-	scanAndConfirm(t, adminCtx)
+	confirmScanInBrowser(t, adminCtx)
 	err = chromedp.Do(adminCtx, chromedp.Navigate(base+"/login/scan"), chromedp.WaitVisible(`[data-testid="app-id"]`),
 		chromedp.Navigate(base+"/members"),
 		chromedp.SendKeys(`#project-wechat_id`, "bob_dev"), chromedp.Click(`#project-role-developer`),
@@ -69,7 +69,7 @@ func TestBrowserInviteAcceptLogin(t *testing.T) {
 	}
 
 	bobCtx := newBrowser(t)
-	wxSignIn(t, bobCtx, base, "bob_dev")
+	wxSignInBrowser(t, bobCtx, base, "bob_dev")
 	err = chromedp.Do(bobCtx, chromedp.Navigate(base+"/wx/inbox"),
 		chromedp.Click(`[data-testid="invitation"][data-appid="`+a.AppID+`"] [data-testid="invitation-accept"]`),
 		chromedp.WaitVisible(`[data-testid="inbox-empty"]`),
@@ -78,7 +78,7 @@ func TestBrowserInviteAcceptLogin(t *testing.T) {
 	if err != nil {
 		t.Fatalf("accept and start scan login: %v", err)
 	}
-	scanAndConfirm(t, bobCtx)
+	confirmScanInBrowser(t, bobCtx)
 	err = chromedp.Do(bobCtx, chromedp.Navigate(base+"/login/scan"), chromedp.Click(`[data-testid="pick-account"]`),
 		chromedp.WaitVisible(`[data-testid="app-id"]`),
 		chromedp.Click(`[data-testid="nav"] a[href="/members"]`), chromedp.WaitVisible(`[data-testid="project-list"]`))
@@ -91,12 +91,12 @@ func TestBrowserInviteAcceptLogin(t *testing.T) {
 	}
 	for _, sel := range []string{`form[action="/members/project"]`, `form[action="/members/admin/transfer"]`,
 		`form[action$="/roles"]`, `form[action^="/members/project/"]`} {
-		if n := count(t, bobCtx, sel); n != 0 {
+		if n := countNodes(t, bobCtx, sel); n != 0 {
 			t.Errorf("the developer sees %d × %s", n, sel)
 		}
 	}
-	if count(t, bobCtx, `tr[data-testid="member-row"][data-wechat-id="bob_dev"][data-status="active"]`) != 1 ||
-		count(t, bobCtx, `form[action="/members/experience"]`) != 1 {
+	if countNodes(t, bobCtx, `tr[data-testid="member-row"][data-wechat-id="bob_dev"][data-status="active"]`) != 1 ||
+		countNodes(t, bobCtx, `form[action="/members/experience"]`) != 1 {
 		t.Error("the developer does not see themselves active, or cannot add experience members")
 	}
 }

@@ -53,8 +53,8 @@ func (e *env) activeMember(a store.Account, wechatID string, roles ...string) (s
 	return p, m.ID
 }
 
-// row is the member row of wechatID in list kind, as attributes ("" when absent).
-func (r resp) row(kind, wechatID string) map[string]string {
+// memberRow is the member row of wechatID in list kind, as attributes ("" when absent).
+func (r resp) memberRow(kind, wechatID string) map[string]string {
 	sel := r.doc.Find(fmt.Sprintf(`tr[data-testid="member-row"][data-kind="%s"][data-wechat-id="%s"]`, kind, wechatID))
 	if sel.Length() == 0 {
 		return nil
@@ -66,7 +66,7 @@ func (r resp) row(kind, wechatID string) map[string]string {
 	return out
 }
 
-func (r resp) has(sel string) bool { return r.doc.Find(sel).Length() > 0 }
+func (r resp) hasSel(sel string) bool { return r.doc.Find(sel).Length() > 0 }
 
 // noRawIDs fails when a catalog id leaked into the page untranslated.
 func noRawIDs(t *testing.T, r resp) {
@@ -87,7 +87,7 @@ func TestMembersPageShowsThreeLists(t *testing.T) {
 	r := e.console(tm.a, tm.admin).get("/members")
 	wantStatus(t, r, http.StatusOK)
 	noRawIDs(t, r)
-	if !r.has(`tr[data-testid="admin-row"][data-wechat-id="admin_one"]`) {
+	if !r.hasSel(`tr[data-testid="admin-row"][data-wechat-id="admin_one"]`) {
 		t.Fatal("no administrator row")
 	}
 	for _, tc := range []struct{ kind, wechatID, status, roles string }{
@@ -97,7 +97,7 @@ func TestMembersPageShowsThreeLists(t *testing.T) {
 		{"project", "outsider", "invited", "operator analyst"},
 		{"experience", "exp_one", "active", ""},
 	} {
-		row := r.row(tc.kind, tc.wechatID)
+		row := r.memberRow(tc.kind, tc.wechatID)
 		if row == nil || row["data-status"] != tc.status || row["data-roles"] != tc.roles {
 			t.Errorf("%s row of %s = %v, want status %s roles %q", tc.kind, tc.wechatID, row, tc.status, tc.roles)
 		}
@@ -121,12 +121,12 @@ func TestMembersFormsFollowTheRole(t *testing.T) {
 		r := e.console(tm.a, p).get("/members")
 		wantStatus(t, r, http.StatusOK)
 		for _, sel := range adminForms {
-			if r.has(sel) != (p.ID == tm.admin.ID) {
-				t.Errorf("%s: %s shown = %v", p.WechatID, sel, r.has(sel))
+			if r.hasSel(sel) != (p.ID == tm.admin.ID) {
+				t.Errorf("%s: %s shown = %v", p.WechatID, sel, r.hasSel(sel))
 			}
 		}
 		for _, sel := range everyone {
-			if !r.has(sel) {
+			if !r.hasSel(sel) {
 				t.Errorf("%s: %s missing", p.WechatID, sel)
 			}
 		}
@@ -147,7 +147,7 @@ func TestMemberProjectCreate(t *testing.T) {
 		t.Fatalf("location = %q", r.location())
 	}
 	r = c.get("/members")
-	if row := r.row("project", "bob_dev"); row == nil || row["data-status"] != "invited" || row["data-roles"] != "developer analyst" {
+	if row := r.memberRow("project", "bob_dev"); row == nil || row["data-status"] != "invited" || row["data-roles"] != "developer analyst" {
 		t.Fatalf("row = %v", row)
 	}
 	if r.testid("flash") == "" {
@@ -156,7 +156,7 @@ func TestMemberProjectCreate(t *testing.T) {
 
 	r = c.post("/members/project", url.Values{"wechat_id": {"carol_ops"}, "roles": {"operator"}}, true)
 	wantStatus(t, r, http.StatusOK)
-	if r.fullPage() || r.row("project", "carol_ops") == nil || r.testid("flash") == "" {
+	if r.fullPage() || r.memberRow("project", "carol_ops") == nil || r.testid("flash") == "" {
 		t.Fatalf("htmx answer is not the updated list in place: %.300s", r.body)
 	}
 
@@ -184,7 +184,7 @@ func TestMemberProjectCreate(t *testing.T) {
 				t.Errorf("%s: typed WeChat ID lost: %q", tc.name, got)
 			}
 			for _, role := range tc.roles {
-				if role != "admin" && !r.has(`#project-role-`+role+`[checked]`) {
+				if role != "admin" && !r.hasSel(`#project-role-`+role+`[checked]`) {
 					t.Errorf("%s: ticked role %s lost", tc.name, role)
 				}
 			}
@@ -205,7 +205,7 @@ func TestMemberRolesUpdate(t *testing.T) {
 	wantStatus(t, c.post(path, url.Values{"roles": {"developer", "operator"}}, false), http.StatusSeeOther)
 	r := c.post(path, url.Values{"roles": {"analyst"}}, true)
 	wantStatus(t, r, http.StatusOK)
-	if row := r.row("project", "dev_one"); row["data-roles"] != "analyst" || r.fullPage() {
+	if row := r.memberRow("project", "dev_one"); row["data-roles"] != "analyst" || r.fullPage() {
 		t.Fatalf("row after htmx change = %v", row)
 	}
 	for _, htmx := range []bool{false, true} {
@@ -232,7 +232,7 @@ func TestMemberExperienceCreateAndDelete(t *testing.T) {
 	wantStatus(t, c.post("/members/experience", url.Values{"wechat_id": {"tester_two"}}, false), http.StatusSeeOther)
 	r := c.post("/members/experience", url.Values{"wechat_id": {"tester_three"}}, true)
 	wantStatus(t, r, http.StatusOK)
-	if r.row("experience", "tester_three")["data-status"] != "active" || r.fullPage() {
+	if r.memberRow("experience", "tester_three")["data-status"] != "active" || r.fullPage() {
 		t.Fatalf("htmx answer: %.300s", r.body)
 	}
 	for _, tc := range []struct{ wechatID, code string }{{"nobody_here", "wechat_id_not_found"}, {"tester_two", "already_member"}} {
@@ -248,7 +248,7 @@ func TestMemberExperienceCreateAndDelete(t *testing.T) {
 	wantStatus(t, c.post(fmt.Sprintf("/members/experience/%d/delete", tm.devRow), nil, false), http.StatusNotFound)
 	r = c.post(del, nil, true)
 	wantStatus(t, r, http.StatusOK)
-	if r.row("experience", "exp_one") != nil {
+	if r.memberRow("experience", "exp_one") != nil {
 		t.Fatal("removed experience member still listed")
 	}
 	wantStatus(t, c.post(del, nil, false), http.StatusNotFound)

@@ -60,7 +60,7 @@ func TestAdminTransfer(t *testing.T) {
 	if states := scanStates(r); len(states) != 2 || states[0] != "pending" || states[1] != "pending" {
 		t.Fatalf("states = %v", states)
 	}
-	if !r.has(`#transfer-scans[hx-get="/members/admin/transfer"][hx-trigger="every 2s"]`) || r.doc.Find(`img[data-testid="scan-qr"]`).Length() != 2 {
+	if !r.hasSel(`#transfer-scans[hx-get="/members/admin/transfer"][hx-trigger="every 2s"]`) || r.doc.Find(`img[data-testid="scan-qr"]`).Length() != 2 {
 		t.Fatal("the waiting page does not poll or lacks the QR codes")
 	}
 
@@ -70,7 +70,7 @@ func TestAdminTransfer(t *testing.T) {
 	if r.status != http.StatusUnprocessableEntity || r.errCode("") != "wrong_person" {
 		t.Fatalf("new administrator on the old code: %d %q", r.status, r.errCode(""))
 	}
-	if r := c.get("/members/admin/transfer"); !r.has(`[data-testid="transfer-old"] .field-error[data-error-code="wrong_person"]`) {
+	if r := c.get("/members/admin/transfer"); !r.hasSel(`[data-testid="transfer-old"] .field-error[data-error-code="wrong_person"]`) {
 		t.Fatal("the waiting page does not say a wrong person scanned")
 	}
 	wantStatus(t, oldPhone.post(newScan, url.Values{"decision": {"confirm"}}, false), http.StatusUnprocessableEntity)
@@ -101,7 +101,7 @@ func TestAdminTransfer(t *testing.T) {
 	}
 	r = e.console(a, heir).get("/members")
 	wantStatus(t, r, http.StatusOK)
-	if !r.has(`tr[data-testid="admin-row"][data-wechat-id="admin_two"]`) || r.row("project", "admin_two") != nil {
+	if !r.hasSel(`tr[data-testid="admin-row"][data-wechat-id="admin_two"]`) || r.memberRow("project", "admin_two") != nil {
 		t.Fatal("the new administrator is not shown as such, or is still a project member")
 	}
 	if log, _ := e.st.OpLog(t.Context(), a.ID, 1, 0); log[0].Action != "admin_transferred" || log[0].Detail != "admin_one admin_two" {
@@ -153,7 +153,7 @@ func TestAdminTransferExpiryAndRejection(t *testing.T) {
 	if states := scanStates(r); states[0] != "confirmed" || states[1] != "expired" {
 		t.Fatalf("states = %v", states)
 	}
-	if r.has(`#transfer-scans[hx-get]`) || !r.has(`[role="alert"][data-error-code="scan_expired"]`) || !r.has(`[data-testid="transfer-renew"]`) {
+	if r.hasSel(`#transfer-scans[hx-get]`) || !r.hasSel(`[role="alert"][data-error-code="scan_expired"]`) || !r.hasSel(`[data-testid="transfer-renew"]`) {
 		t.Fatalf("expired page: %.600s", r.body)
 	}
 	renew := r.doc.Find(`form:has([data-testid="transfer-renew"])`)
@@ -168,7 +168,7 @@ func TestAdminTransferExpiryAndRejection(t *testing.T) {
 	}
 	wantStatus(t, e.wx(heir).post(newScan2, url.Values{"decision": {"reject"}}, false), http.StatusSeeOther)
 	r = c.get("/members/admin/transfer")
-	if states := scanStates(r); states[1] != "rejected" || !r.has(`[data-error-code="scan_rejected"]`) || !r.has(`[data-testid="transfer-renew"]`) {
+	if states := scanStates(r); states[1] != "rejected" || !r.hasSel(`[data-error-code="scan_rejected"]`) || !r.hasSel(`[data-testid="transfer-renew"]`) {
 		t.Fatalf("rejected page: %v", states)
 	}
 	if got, _ := e.st.AccountByID(t.Context(), a.ID); got.AdminPersonID != admin.ID {
