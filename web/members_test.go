@@ -53,7 +53,7 @@ func (e *env) activeMember(a store.Account, wechatID string, roles ...string) (s
 	return p, m.ID
 }
 
-// memberRow is the member row of wechatID in list kind, as attributes ("" when absent).
+// memberRow is the member row of wechatID in list kind, as attributes (nil when absent).
 func (r resp) memberRow(kind, wechatID string) map[string]string {
 	sel := r.doc.Find(fmt.Sprintf(`tr[data-testid="member-row"][data-kind="%s"][data-wechat-id="%s"]`, kind, wechatID))
 	if sel.Length() == 0 {
