@@ -66,8 +66,11 @@ const (
 
 // Members (SPEC §9) and the simulator's inbox.
 const (
-	PathMembers = "/members"
-	PathWxInbox = "/wx/inbox"
+	PathMembers           = "/members"
+	PathMembersProject    = "/members/project"
+	PathMembersExperience = "/members/experience"
+	PathMembersTransfer   = "/members/admin/transfer"
+	PathWxInbox           = "/wx/inbox"
 )
 
 // Development settings (SPEC §10) and the simulator's mini programs (SPEC §11).

@@ -60,6 +60,14 @@ func (s *Server) routes() {
 	w.GET("/icons/:appid", s.IconServe)
 
 	// Members and the administrator (SPEC §9).
+	s.console(w, http.MethodGet, "/members", s.MembersPage, store.ActManageExperience)
+	s.console(w, http.MethodPost, "/members/project", s.MemberProjectCreate, store.ActManageProject)
+	s.console(w, http.MethodPost, "/members/project/:id/roles", s.MemberRolesUpdate, store.ActManageProject)
+	s.console(w, http.MethodPost, "/members/project/:id/delete", s.MemberProjectDelete, store.ActManageProject)
+	s.console(w, http.MethodPost, "/members/experience", s.MemberExperienceCreate, store.ActManageExperience)
+	s.console(w, http.MethodPost, "/members/experience/:id/delete", s.MemberExperienceDelete, store.ActManageExperience)
+	s.console(w, http.MethodPost, "/members/admin/transfer", s.TransferCreate, store.ActManageProject)
+	s.console(w, http.MethodGet, "/members/admin/transfer", s.TransferPage, store.ActManageProject)
 
 	// Development settings (SPEC §10).
 	s.console(w, http.MethodGet, views.PathDevSettings, s.DevSettingsPage, store.ActViewDev)
@@ -82,6 +90,8 @@ func (s *Server) routes() {
 	w.POST("/wx/scan/:token", s.WxScanDecide, s.wxPerson)
 
 	// The simulator's inbox (SPEC §9).
+	w.GET("/wx/inbox", s.WxInbox, s.wxPerson)
+	w.POST("/wx/inbox/:id", s.WxInboxDecide, s.wxPerson)
 
 	// The simulator's mini programs (SPEC §11).
 	w.GET(views.PathWxApps, s.WxAppsPage, s.wxPerson)

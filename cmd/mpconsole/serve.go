@@ -28,6 +28,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		quotaDefault = n
 	}
 	quota := fs.Int("token-daily-quota", quotaDefault, "GET /cgi-bin/token calls per account and day before errcode 45009 (env MPCONSOLE_TOKEN_DAILY_QUOTA)")
+	demo := fs.Bool("demo", false, "seed a demo account with a person in every role into an empty database, and print how to sign in")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -57,6 +58,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	url := "http://" + l.Addr().String()
 	fmt.Fprintf(stdout, "mpconsole is serving %s (database %s)\n", url, *db)
 	fmt.Fprintf(stdout, "First run? Create a WeChat identity at %s/wx/signup, then register an account at %s/register.\n", url, url)
+	if *demo {
+		if err := seedDemo(ctx, st, stdout, url); err != nil {
+			l.Close()
+			return err
+		}
+	}
 	err = srv.Serve(ctx, l)
 	logger.Info("server stopped")
 	return err

@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// DemoPerson is one seeded WeChat identity and what it is in the demo account.
+type DemoPerson struct {
+	WechatID string
+	Nickname string
+	Role     string // admin, operator, developer, analyst, experience or reviewer
+}
+
+// Demo is what `mpconsole serve --demo` seeded, with everything needed to sign in.
+type Demo struct {
+	Email, Password string // the console login of the demo account
+	WxPassword      string // the simulator password of every demo person
+	AccountName     string
+	AppID           string
+	People          []DemoPerson
+}
+
+// The demo's sign-in details; printed at start-up, so they are no secret.
+const (
+	demoEmail      = "demo@example.com"
+	demoPassword   = "Demo-pass-1"
+	demoWxPassword = "demo1234"
+	demoName       = "演示商城"
+)
+
+var demoPeople = []DemoPerson{
+	{"demo_admin", "演示管理员", "admin"},
+	{"demo_operator", "运营小王", "operator"},
+	{"demo_developer", "开发小李", "developer"},
+	{"demo_analyst", "数据小赵", "analyst"},
+	{"demo_tester1", "体验者甲", "experience"},
+	{"demo_tester2", "体验者乙", "experience"},
+	{"demo_reviewer", "平台审核员", "reviewer"},
+}
+
+// SeedDemo fills an empty database with a finished demo account (personal subject, with
+// a name), its administrator, one active project member of each role, two experience
+// members and a platform reviewer, so a newcomer can try every role at once. It is one
+// transaction; a database that already holds people or accounts is left alone with
+// ErrConflict.
+func (s *Store) SeedDemo(ctx context.Context) (Demo, error) {
+	out := Demo{Email: demoEmail, Password: demoPassword, WxPassword: demoWxPassword, AccountName: demoName, People: demoPeople}
+	wxHash, err := hashPassword(demoWxPassword)
+	if err != nil {
+		return out, err
+	}
+	consoleHash, err := hashPassword(demoPassword)
+	if err != nil {
+		return out, err
+	}
+	idNumber := IDNumberWithCheck("11010519850615002")
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		var used int
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM people) + (SELECT count(*) FROM accounts)`).Scan(&used); err != nil {
+			return err
+		}
+		if used > 0 {
+			return ErrConflict
+		}
+		now := fmtTime(s.now())
+		ids := map[string]int64{}
+		for _, p := range demoPeople {
+			realName, id := "", ""
+			if p.Role == "admin" {
+				realName, id = "张三", idNumber
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO people (wechat_id, nickname, password_hash, real_name, id_number, is_operator, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, p.WechatID, p.Nickname, wxHash, realName, id, p.Role == "reviewer", now)
+			if err != nil {
+				return fmt.Errorf("demo person %s: %w", p.WechatID, err)
+			}
+			ids[p.WechatID], _ = res.LastInsertId()
+		}
+		admin := ids["demo_admin"]
+		out.AppID = "wx" + randomHex(16)
+		res, err := tx.ExecContext(ctx, `INSERT INTO accounts (email, password_hash, step, subject_type, admin_name, admin_id_number,
+			admin_phone, admin_person_id, appid, original_id, name, created_at, activated_at, registered_at)
+			VALUES (?, ?, ?, 'personal', '张三', ?, '13800138000', ?, ?, ?, ?, ?, ?, ?)`,
+			demoEmail, consoleHash, StepDone, idNumber, admin, out.AppID, "gh_"+randomHex(12), demoName, now, now, now)
+		if err != nil {
+			return fmt.Errorf("demo account: %w", err)
+		}
+		account, _ := res.LastInsertId()
+		if err := s.logOp(ctx, tx, account, admin, "registered", ""); err != nil {
+			return err
+		}
+		for _, p := range demoPeople {
+			kind, roles := KindProject, p.Role
+			switch p.Role {
+			case "admin", "reviewer":
+				continue
+			case "experience":
+				kind, roles = KindExperience, ""
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO members (account_id, person_id, kind, roles, status, added_by, added_at)
+				VALUES (?, ?, ?, ?, 'active', ?, ?)`, account, ids[p.WechatID], kind, roles, admin, now); err != nil {
+				return fmt.Errorf("demo member %s: %w", p.WechatID, err)
+			}
+			if err := s.logOp(ctx, tx, account, admin, kind+"_member_added", strings.TrimSpace(p.WechatID+" "+roles)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,34 @@
+package store
+
+import "testing"
+
+// The matrix says exactly what SPEC §9's table says, row by row.
+func TestMatrixMatchesSpec(t *testing.T) {
+	spec := map[Action]string{ // admin, operator, developer, analyst
+		ActView:             "✓✓✓✓",
+		ActEditBasic:        "✓✓··",
+		ActManageProject:    "✓···",
+		ActManageExperience: "✓✓✓✓",
+		ActViewDev:          "✓·✓·",
+		ActEditDev:          "✓·✓·",
+		ActSecret:           "✓···",
+		ActUpload:           "✓·✓·",
+		ActRelease:          "✓✓··",
+		ActStats:            "✓··✓",
+		ActLogs:             "✓···",
+	}
+	if len(spec) != len(matrix) {
+		t.Fatalf("the matrix has %d rows, SPEC §9 has %d", len(matrix), len(spec))
+	}
+	order := []Role{RoleAdmin, RoleOperator, RoleDeveloper, RoleAnalyst}
+	for a, row := range spec {
+		for i, mark := range []rune(row) {
+			if got := (Roles{order[i]}).Can(a); got != (mark == '✓') {
+				t.Errorf("%s may %s = %v, SPEC says %c", order[i], a, got, mark)
+			}
+		}
+		if (Roles{}).Can(a) || (Roles{RoleOperator, RoleAnalyst}).Can(a) != (Roles{RoleOperator}.Can(a) || Roles{RoleAnalyst}.Can(a)) {
+			t.Errorf("%s: no roles must allow nothing, several roles their union", a)
+		}
+	}
+}
