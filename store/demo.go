@@ -1,9 +1,13 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"strings"
 )
 
@@ -42,7 +46,7 @@ var demoPeople = []DemoPerson{
 }
 
 // SeedDemo fills an empty database with a finished demo account (personal subject, with
-// a name), its administrator, one active project member of each role, two experience
+// a name and an icon), its administrator, one active project member of each role, two experience
 // members and a platform reviewer, so a newcomer can try every role at once. It is one
 // transaction; a database that already holds people or accounts is left alone with
 // ErrConflict.
@@ -57,6 +61,7 @@ func (s *Store) SeedDemo(ctx context.Context) (Demo, error) {
 		return out, err
 	}
 	idNumber := IDNumberWithCheck("11010519850615002")
+	var demoAccount, demoAdmin int64
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
 		var used int
 		if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM people) + (SELECT count(*) FROM accounts)`).Scan(&used); err != nil {
@@ -89,6 +94,7 @@ func (s *Store) SeedDemo(ctx context.Context) (Demo, error) {
 			return fmt.Errorf("demo account: %w", err)
 		}
 		account, _ := res.LastInsertId()
+		demoAccount, demoAdmin = account, admin
 		if err := s.logOp(ctx, tx, account, admin, "registered", ""); err != nil {
 			return err
 		}
@@ -110,5 +116,27 @@ func (s *Store) SeedDemo(ctx context.Context) (Demo, error) {
 		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return out, err
+	}
+	return out, s.SetIcon(ctx, demoAccount, demoAdmin, bytes.NewReader(demoIcon()))
+}
+
+// demoIcon draws the demo account's icon: a white disc on WeChat green, as a PNG.
+func demoIcon() []byte {
+	const side = 144
+	img := image.NewRGBA(image.Rect(0, 0, side, side))
+	green, white := color.RGBA{0x07, 0xc1, 0x60, 0xff}, color.RGBA{0xff, 0xff, 0xff, 0xff}
+	for y := 0; y < side; y++ {
+		for x := 0; x < side; x++ {
+			dx, dy := x-side/2, y-side/2
+			img.Set(x, y, green)
+			if dx*dx+dy*dy < (side/4)*(side/4) {
+				img.Set(x, y, white)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, img)
+	return buf.Bytes()
 }

@@ -21,6 +21,9 @@ func TestSeedDemo(t *testing.T) {
 	if err != nil || a.Step != StepDone || !a.Subject.Personal() || a.Name != d.AccountName || a.AppID != d.AppID {
 		t.Fatalf("demo account = %+v, %v", a, err)
 	}
+	if icon, err := f.st.IconByAppID(f.ctx, d.AppID); err != nil || len(icon.PNG) == 0 {
+		t.Fatalf("the demo account has no icon: %v", err)
+	}
 	want := map[string]string{"admin": "admin", "operator": "operator", "developer": "developer", "analyst": "analyst", "experience": "", "reviewer": ""}
 	experience := 0
 	for _, dp := range d.People {

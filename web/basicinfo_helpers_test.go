@@ -3,53 +3,20 @@ package web
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"image"
 	"image/color"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
 	"mime/multipart"
-	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"testing"
-	"time"
 
 	"golang.org/x/image/bmp"
 
 	"mpconsole/store"
 )
-
-// biEnv is newEnv plus a direct connection to its database, for the few facts this feature
-// does not own and has no store method for yet: a project member row, another subject's
-// credit code.
-func biEnv(t *testing.T) (*env, *sql.DB) {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "test.db")
-	st, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clk := &clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
-	st.Now = clk.Now
-	srv := New(st, testKeys, Options{})
-	ts := httptest.NewServer(srv)
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ts.Close(); db.Close(); st.Close() })
-	return &env{t: t, srv: srv, st: st, clock: clk, http: ts}, db
-}
-
-func biExec(t *testing.T, db *sql.DB, q string, args ...any) {
-	t.Helper()
-	if _, err := db.Exec(q, args...); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // biImage encodes a w×h picture (a red dot at its centre) in format.
 func biImage(t *testing.T, format string, w, h int) []byte {

@@ -141,12 +141,10 @@ func TestCategoryOrganisation(t *testing.T) {
 // A developer may view basic info but not edit it (SPEC §9): the forms are not shown and
 // every edit answers 403 with nothing changed.
 func TestBasicEditForbiddenForDeveloper(t *testing.T) {
-	e, db := biEnv(t)
+	e := newEnv(t)
 	admin := e.person("admin_one", "张三")
-	dev := e.person("dev_one", "")
 	a := e.account("owner@example.com", admin, "personal")
-	biExec(t, db, `INSERT INTO members (account_id, person_id, kind, roles, status, added_at) VALUES (?, ?, 'project', 'developer', 'active', ?)`,
-		a.ID, dev.ID, "2026-03-10T09:00:00Z")
+	dev, _ := e.activeMember(a, "dev_one", "developer")
 	c := e.console(a, dev)
 	r := c.get("/settings/basic")
 	wantStatus(t, r, http.StatusOK)

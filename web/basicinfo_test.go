@@ -149,7 +149,7 @@ func TestNameQuotaBeforeRelease(t *testing.T) {
 // Names are unique across subjects (case-insensitively) and shared within one: by ID
 // number for personal subjects, by credit code for organisations.
 func TestNameUniqueness(t *testing.T) {
-	e, db := biEnv(t)
+	e := newEnv(t)
 	alice := e.person("alice_one", "张三")
 	bob := e.person("bob_one", "李四")
 	a1 := e.account("a1@example.com", alice, "personal")
@@ -158,7 +158,7 @@ func TestNameUniqueness(t *testing.T) {
 	org1 := e.account("o1@example.com", bob, "enterprise")
 	org2 := e.account("o2@example.com", alice, "enterprise") // same credit code as org1
 	org3 := e.account("o3@example.com", alice, "enterprise")
-	biExec(t, db, `UPDATE accounts SET credit_code = ? WHERE id = ?`, "91110000600037341L", org3.ID)
+	e.exec(`UPDATE accounts SET credit_code = ? WHERE id = ?`, "91110000600037341L", org3.ID)
 
 	post := func(c *client, name string) resp {
 		return c.post("/settings/basic/name", url.Values{"name": {name}}, false)

@@ -155,10 +155,15 @@ func TestHomeTodo(t *testing.T) {
 		r.doc.Find(`[data-testid="todo"] li`).Each(func(_ int, s *goquery.Selection) { out = append(out, s.AttrOr("data-todo", "")) })
 		return out
 	}
-	want := []string{"todo.name", "todo.icon", "todo.intro", "todo.category", "todo.filing"}
+	want := []string{"todo.name", "todo.icon", "todo.intro", "todo.category", "todo.filing", "todo.secret"}
 	if got := todos(); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Fatalf("to-do %v, want %v", got, want)
 	}
+	dev, _ := e.activeMember(a, "dev_one", "developer")
+	if got := e.console(a, dev).get("/home").doc.Find(`[data-todo="todo.secret"]`).Length(); got != 0 {
+		t.Fatal("a developer, who cannot generate the AppSecret, is asked to")
+	}
+	e.appSecret(a, admin)
 	wantStatus(t, c.post("/settings/basic/name", url.Values{"name": {"天气助手"}}, false), http.StatusSeeOther)
 	wantStatus(t, biUpload(c, "/settings/basic/icon", nil, "icon", "i.bmp", biImage(t, "bmp", 16, 16), false), http.StatusSeeOther)
 	wantStatus(t, c.post("/settings/basic/intro", url.Values{"intro": {"查询天气的小工具"}}, false), http.StatusSeeOther)
