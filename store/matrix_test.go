@@ -16,6 +16,7 @@ func TestMatrixMatchesSpec(t *testing.T) {
 		ActRelease:          "✓✓··",
 		ActStats:            "✓··✓",
 		ActLogs:             "✓···",
+		ActAccount:          "✓···", // the account password: the administrator's (SPEC §6)
 	}
 	if len(spec) != len(matrix) {
 		t.Fatalf("the matrix has %d rows, SPEC §9 has %d", len(matrix), len(spec))

@@ -38,6 +38,7 @@ const (
 	ActRelease          Action = "release"           // submit for review, release, roll back
 	ActStats            Action = "stats"             // operational data
 	ActLogs             Action = "logs"              // operation log
+	ActAccount          Action = "account"           // change the account's login password (not in SPEC §9's table: the administrator's, as on the real platform)
 )
 
 // matrix is the one place that says who may do what.
@@ -53,6 +54,7 @@ var matrix = map[Action][]Role{
 	ActRelease:          {RoleAdmin, RoleOperator},
 	ActStats:            {RoleAdmin, RoleAnalyst},
 	ActLogs:             {RoleAdmin},
+	ActAccount:          {RoleAdmin},
 }
 
 // RolesFor lists the roles that may perform a, for the "this needs role X" page.

@@ -73,6 +73,7 @@ var Nav = []NavItem{
 	{PathBasic, "nav.basic", store.ActView},
 	{PathMembers, "nav.members", store.ActManageExperience},
 	{PathDevSettings, "nav.dev", store.ActViewDev},
+	{PathPassword, "nav.password", store.ActAccount},
 }
 
 func csrfHeader(ctx context.Context) string {

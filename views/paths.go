@@ -25,6 +25,7 @@ const (
 	PathWxLogout    = "/wx/logout"
 	PathOps         = "/ops"
 	PathOpsRegistry = "/ops/registry"
+	PathPassword    = "/settings/password"
 )
 
 // PathWxScan is the phone page of a scan request.

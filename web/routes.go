@@ -43,6 +43,8 @@ func (s *Server) routes() {
 
 	// Console (SPEC §7–§12): every route names its row of the permission matrix.
 	s.console(w, http.MethodGet, "/home", s.Home, store.ActView)
+	s.console(w, http.MethodGet, "/settings/password", s.PasswordPage, store.ActAccount)
+	s.console(w, http.MethodPost, "/settings/password", s.PasswordUpdate, store.ActAccount)
 
 	// Basic info, filing and WeChat authentication (SPEC §7, §8).
 	s.console(w, http.MethodGet, "/settings/basic", s.BasicPage, store.ActView)
