@@ -16,7 +16,9 @@ const (
 	PurposeTransferAdmin = "transfer_admin"
 )
 
-// ScanTTL is how long a QR code can be scanned.
+// ScanTTL is how long a QR code can be scanned, and how much longer a confirmed scan may
+// wait for the computer to complete its step: a confirmation left unused in some browser
+// does not stay a key for ever.
 const ScanTTL = 5 * time.Minute
 
 // Scan is a scan-to-confirm request as the waiting page and the phone see it.
@@ -34,7 +36,10 @@ type Scan struct {
 
 // State is what the waiting page shows: pending, confirmed, rejected or expired.
 func (sc Scan) State(now time.Time) string {
-	if sc.Status == "pending" && !now.Before(sc.ExpiresAt) {
+	switch {
+	case sc.Status == "pending" && !now.Before(sc.ExpiresAt):
+		return "expired"
+	case sc.Status == "confirmed" && !sc.Used && !now.Before(sc.ExpiresAt.Add(ScanTTL)):
 		return "expired"
 	}
 	return sc.Status
@@ -166,8 +171,8 @@ func (s *Store) mayDecide(ctx context.Context, tx *sql.Tx, sc Scan, personID int
 }
 
 // consumeScan spends a confirmed scan of purpose for account inside tx: it must be
-// confirmed, unexpired and unused. It answers ErrGone otherwise, ErrNotFound for a token
-// that is not this account's.
+// confirmed, unused, and completed within ScanTTL after the code expired. It answers
+// ErrGone otherwise, ErrNotFound for a token that is not this account's.
 func (s *Store) consumeScan(ctx context.Context, tx *sql.Tx, token, purpose string, accountID int64) (Scan, error) {
 	sc, err := scanScan(tx.QueryRowContext(ctx, `SELECT `+scanColumns+` FROM scans WHERE token_hash = ?`, HashToken(token)))
 	if err != nil {
@@ -176,7 +181,7 @@ func (s *Store) consumeScan(ctx context.Context, tx *sql.Tx, token, purpose stri
 	if sc.Purpose != purpose || sc.AccountID != accountID {
 		return Scan{}, ErrNotFound
 	}
-	if sc.Used || sc.Status != "confirmed" {
+	if sc.Used || sc.State(s.now()) != "confirmed" {
 		return Scan{}, ErrGone
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE scans SET used_at = ? WHERE id = ?`, fmtTime(s.now()), sc.ID); err != nil {

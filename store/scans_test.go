@@ -262,3 +262,28 @@ func TestSecretAndTransferScans(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A confirmed scan must be completed soon: once the code has been expired for ScanTTL, the
+// confirmation is spent nowhere and the waiting page shows the code as expired.
+func TestConfirmedScanGoesStale(t *testing.T) {
+	f := newFixture(t)
+	admin := f.person("admin_one")
+	a := f.account("owner@example.com", admin, "personal")
+	token := f.scan(PurposeLogin, a.ID)
+	if _, err := f.st.DecideScan(f.ctx, token, admin.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(2*ScanTTL - time.Second)
+	sc, _ := f.st.ScanByToken(f.ctx, token)
+	if got := sc.State(f.st.Now()); got != "confirmed" {
+		t.Fatalf("state just inside the window = %q, want confirmed", got)
+	}
+	f.clock.Advance(time.Second)
+	sc, _ = f.st.ScanByToken(f.ctx, token)
+	if got := sc.State(f.st.Now()); got != "expired" {
+		t.Fatalf("state after the window = %q, want expired", got)
+	}
+	if _, err := f.st.CompleteLogin(f.ctx, token, a.ID); !errors.Is(err, ErrGone) {
+		t.Fatalf("completing a stale confirmation: %v, want ErrGone", err)
+	}
+}
