@@ -71,7 +71,7 @@ func (s *Server) startLoginScan(c echo.Context, accountID int64) error {
 func (s *Server) LoginScanPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	sess := s.session(c, consoleSession)
-	if person := int64Value(sess, keyPickPerson); person != 0 {
+	if person := s.picker(c); person != 0 {
 		return s.pickPage(c, http.StatusOK, person, views.Form{})
 	}
 	token := stringValue(sess, keyLoginScan)
@@ -94,6 +94,7 @@ func (s *Server) LoginScanPage(c echo.Context) error {
 		delete(sess.Values, keyLoginScan)
 		if accountID == 0 {
 			sess.Values[keyPickPerson] = person
+			sess.Values[keyPickUntil] = s.store.Now().Add(store.ScanTTL).Unix()
 			if err := s.save(c, sess); err != nil {
 				return err
 			}
@@ -112,6 +113,16 @@ func (s *Server) LoginScanPage(c echo.Context) error {
 	return page(c, http.StatusOK, title(c, "login.scan_title"), views.LoginScanPage(v))
 }
 
+// picker is the person who confirmed a scan login and may still pick an account (for
+// ScanTTL after the scan), or 0.
+func (s *Server) picker(c echo.Context) int64 {
+	sess := s.session(c, consoleSession)
+	if s.store.Now().Unix() >= int64Value(sess, keyPickUntil) {
+		return 0
+	}
+	return int64Value(sess, keyPickPerson)
+}
+
 func (s *Server) pickPage(c echo.Context, status int, person int64, f views.Form) error {
 	accounts, err := s.store.ConsoleAccounts(c.Request().Context(), person)
 	if err != nil {
@@ -124,8 +135,7 @@ func (s *Server) pickPage(c echo.Context, status int, person int64, f views.Form
 // checked again now.
 func (s *Server) LoginPick(c echo.Context) error {
 	ctx := c.Request().Context()
-	sess := s.session(c, consoleSession)
-	person := int64Value(sess, keyPickPerson)
+	person := s.picker(c)
 	if person == 0 {
 		return seeOther(c, views.PathLogin)
 	}

@@ -206,3 +206,22 @@ func TestLoginScanRenewKeepsTheAccount(t *testing.T) {
 		t.Fatalf("signed in to %q, want %q", got, a.AppID)
 	}
 }
+
+// The account picker of a confirmed scan login does not wait for ever: after ScanTTL the
+// browser is back at /login and a pick is refused.
+func TestScanLoginPickerExpires(t *testing.T) {
+	e := newEnv(t)
+	admin := e.person("admin_one", "张三")
+	a := e.account("first@example.com", admin, "personal")
+	c := e.client()
+	wantRedirect(t, c.submit("/login/qr", nil, false), false, "/login/scan")
+	decide(t, e.wx(admin), scanPath(t, c.open("/login/scan")), "confirm")
+	wantRedirect(t, c.open("/login/scan"), false, "/login/scan")
+	wantStatus(t, c.open("/login/scan"), http.StatusOK)
+	e.clock.Advance(store.ScanTTL)
+	wantRedirect(t, c.open("/login/scan"), false, "/login")
+	wantRedirect(t, c.submit("/login/scan", url.Values{"account": {strconv.FormatInt(a.ID, 10)}}, false), false, "/login")
+	if r := c.open("/home"); r.status != http.StatusSeeOther {
+		t.Fatalf("an expired pick signed in: %d", r.status)
+	}
+}

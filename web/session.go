@@ -21,6 +21,7 @@ const (
 	keyLoginAccount = "login_account" // account whose login scan is pending (0: scan login)
 	keyLoginScan    = "login_scan"    // token of the pending login scan
 	keyPickPerson   = "pick_person"   // scan login confirmed by this person, picking an account
+	keyPickUntil    = "pick_until"    // unix time until which that pick may be made
 	keyAdminScan    = "admin_scan"    // token of the pending bind_admin scan
 	keyFlash        = "flash"
 )
