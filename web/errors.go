@@ -38,10 +38,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.log.Error("request failed", "id", c.Response().Header().Get(echo.HeaderXRequestID), "method", c.Request().Method,
 			"path", c.Request().URL.Path, "err", err)
 	}
-	if c.Request().Method == http.MethodHead {
-		c.NoContent(status)
-		return
-	}
 	ctx := c.Request().Context()
 	page(c, status, views.StatusText(ctx, status), views.ErrorPage(status, ""))
 }

@@ -83,7 +83,15 @@ func New(st *store.Store, keys [][]byte, opts Options) *Server {
 }
 
 // ServeHTTP makes the server an http.Handler (for httptest and for the real listener).
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+// HEAD is answered like GET (link checkers, curl -I): the routes see a GET, and net/http,
+// which still holds the original HEAD request, drops the body.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		r = r.Clone(r.Context())
+		r.Method = http.MethodGet
+	}
+	s.echo.ServeHTTP(w, r)
+}
 
 // Serve answers on l until ctx ends, then shuts down gracefully (in-flight requests get
 // up to 10 seconds).

@@ -52,3 +52,16 @@ func TestBrowserRendersLogin(t *testing.T) {
 		t.Fatal("login page has no heading")
 	}
 }
+
+// HEAD answers like GET, without a body.
+func TestHeadIsGetWithoutBody(t *testing.T) {
+	e := newEnv(t)
+	r := e.client().do("HEAD", "/login", nil, "", false)
+	wantStatus(t, r, http.StatusOK)
+	if r.body != "" {
+		t.Fatalf("HEAD answered a body of %d bytes", len(r.body))
+	}
+	if r := e.client().do("HEAD", "/nope", nil, "", false); r.status != http.StatusNotFound {
+		t.Fatalf("HEAD of an unknown page: %d, want 404", r.status)
+	}
+}
