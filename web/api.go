@@ -173,12 +173,15 @@ func (s *Server) apiCall(c echo.Context, appid, secret string) store.APICall {
 	return store.APICall{AppID: appid, Secret: secret, IP: s.clientIP(c.Request())}
 }
 
-// credentialsMissing is the errcode for a missing appid or secret, or 0.
-func credentialsMissing(appid, secret string) int {
+// requestProblem is the errcode of a call whose grant_type is not want or that lacks its
+// appid or secret, checked in the real API's order; 0 when the request is well formed.
+func requestProblem(grant, want string, call store.APICall) int {
 	switch {
-	case appid == "":
+	case grant != want:
+		return apiInvalidGrant
+	case call.AppID == "":
 		return apiAppIDMissing
-	case secret == "":
+	case call.Secret == "":
 		return apiSecretMissing
 	}
 	return 0
@@ -193,17 +196,10 @@ type tokenBody struct {
 func (s *Server) APIToken(c echo.Context) error {
 	q := c.QueryParams()
 	call := s.apiCall(c, q.Get("appid"), q.Get("secret"))
-	if q.Get("grant_type") != apiGrantClient {
-		return s.apiError(c, apiInvalidGrant, call.IP)
-	}
-	if code := credentialsMissing(call.AppID, call.Secret); code != 0 {
+	if code := requestProblem(q.Get("grant_type"), apiGrantClient, call); code != 0 {
 		return s.apiError(c, code, call.IP)
 	}
-	quota := s.opts.TokenDailyQuota
-	if quota <= 0 {
-		quota = DefaultTokenDailyQuota
-	}
-	t, err := s.store.IssueAccessToken(c.Request().Context(), call, quota)
+	t, err := s.store.IssueAccessToken(c.Request().Context(), call, s.opts.TokenDailyQuota)
 	if err != nil {
 		return s.apiFail(c, err, call.IP)
 	}
@@ -223,10 +219,7 @@ func (s *Server) APIStableToken(c echo.Context) error {
 		return s.apiError(c, apiDataFormat, ip)
 	}
 	call := store.APICall{AppID: in.AppID, Secret: in.Secret, IP: ip}
-	if in.GrantType != apiGrantClient {
-		return s.apiError(c, apiInvalidGrant, ip)
-	}
-	if code := credentialsMissing(call.AppID, call.Secret); code != 0 {
+	if code := requestProblem(in.GrantType, apiGrantClient, call); code != 0 {
 		return s.apiError(c, code, ip)
 	}
 	t, err := s.store.StableAccessToken(c.Request().Context(), call, in.ForceRefresh)
@@ -252,10 +245,7 @@ type sessionBody struct {
 func (s *Server) APICode2Session(c echo.Context) error {
 	q := c.QueryParams()
 	call := s.apiCall(c, q.Get("appid"), q.Get("secret"))
-	if q.Get("grant_type") != apiGrantAuthorize {
-		return s.apiError(c, apiInvalidGrant, call.IP)
-	}
-	if code := credentialsMissing(call.AppID, call.Secret); code != 0 {
+	if code := requestProblem(q.Get("grant_type"), apiGrantAuthorize, call); code != 0 {
 		return s.apiError(c, code, call.IP)
 	}
 	if q.Get("js_code") == "" {

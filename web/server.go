@@ -72,6 +72,9 @@ func New(st *store.Store, keys [][]byte, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.TokenDailyQuota <= 0 {
+		opts.TokenDailyQuota = DefaultTokenDailyQuota
+	}
 	cs := sessions.NewCookieStore(keys...)
 	cs.Options = &sessions.Options{Path: "/", MaxAge: 7 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode}
 	s := &Server{store: st, sessions: cs, opts: opts, log: opts.Logger, actions: map[string]store.Action{}}
