@@ -56,11 +56,12 @@ func (s *Server) chrome(next echo.HandlerFunc) echo.HandlerFunc {
 			delete(sess.Values, keyFlash)
 			s.save(c, sess)
 		}
-		if id := int64Value(s.session(c, wxSession), keyWxPerson); id != 0 {
+		if id := int64Value(s.session(c, wxSession), keyWxPerson); id != 0 && isWxPath(r.URL.Path) {
 			if p, err := s.store.PersonByID(r.Context(), id); err == nil {
 				ch.WxPerson = &p
 			}
 		}
+
 		ctx := views.WithChrome(views.WithLanguage(r.Context(), lang), ch)
 		c.SetRequest(r.WithContext(ctx))
 		return next(c)

@@ -36,7 +36,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	if status >= 500 {
 		s.log.Error("request failed", "id", c.Response().Header().Get(echo.HeaderXRequestID), "method", c.Request().Method,
-			"path", c.Request().URL.Path, "err", err)
+			"route", c.Path(), "err", err) // the route pattern: paths carry tokens
 	}
 	ctx := c.Request().Context()
 	page(c, status, views.StatusText(ctx, status), views.ErrorPage(status, ""))

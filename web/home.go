@@ -25,7 +25,7 @@ func (s *Server) Home(c echo.Context) error {
 			return err
 		}
 		if secret.State == store.SecretNone {
-			todos = append(todos, views.Todo{Label: "todo.secret", Path: views.PathDevSettings})
+			todos = append(todos, views.Todo{Label: "todo.secret", Path: views.PathDevSettings, Action: store.ActSecret})
 		}
 	}
 	return page(c, http.StatusOK, title(c, "home.title"), views.HomePage(b, todos))

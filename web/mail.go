@@ -23,13 +23,15 @@ func (s *Server) MailboxPage(c echo.Context) error {
 	return page(c, http.StatusOK, title(c, "mailbox.title"), views.MailboxPage(mails))
 }
 
-// sendMail hands queued mail to the SMTP relay when one is configured; mail that fails
-// stays queued for the next try and the failure is logged (without the body: it holds
-// links).
+// sendMail hands queued mail to the SMTP relay when one is configured, one request at a
+// time so nothing is sent twice; a mail the relay refuses stays queued for the next try,
+// does not hold up the others, and is logged without its body (it holds links).
 func (s *Server) sendMail(c echo.Context) {
 	if s.opts.SMTP == "" {
 		return
 	}
+	s.mailMu.Lock()
+	defer s.mailMu.Unlock()
 	ctx := c.Request().Context()
 	mails, err := s.store.UnsentMail(ctx)
 	if err != nil {
@@ -41,7 +43,7 @@ func (s *Server) sendMail(c echo.Context) {
 			m.To, m.Subject, strings.ReplaceAll(m.Body, "\n", "\r\n"), m.Link)
 		if err := smtp.SendMail(s.opts.SMTP, nil, "mpconsole@localhost", []string{m.To}, []byte(msg)); err != nil {
 			s.log.Error("send mail", "to", m.To, "err", err)
-			return
+			continue
 		}
 		if err := s.store.MarkMailSent(ctx, m.ID); err != nil {
 			s.log.Error("mark mail sent", "err", err)

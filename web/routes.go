@@ -17,6 +17,7 @@ func (s *Server) routes() {
 	e := s.echo
 	e.Use(middleware.RequestID(), s.logRequests(), middleware.Recover(), middleware.BodyLimit("8M"))
 	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
+	e.GET("/icons/:appid", s.IconServe) // public images: no session, no CSRF cookie
 
 	w := e.Group("", csrf(), s.chrome)
 	w.GET("/", s.Root)
@@ -59,7 +60,6 @@ func (s *Server) routes() {
 	s.console(w, http.MethodPost, "/settings/filing/sms", s.FilingSMSConfirm, store.ActEditBasic)
 	s.console(w, http.MethodGet, "/settings/verify", s.VerifyPage, store.ActEditBasic)
 	s.console(w, http.MethodPost, "/settings/verify", s.VerifySubmit, store.ActEditBasic)
-	w.GET("/icons/:appid", s.IconServe)
 
 	// Members and the administrator (SPEC §9).
 	s.console(w, http.MethodGet, "/members", s.MembersPage, store.ActManageExperience)

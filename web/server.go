@@ -9,11 +9,14 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 
+	"mpconsole/static"
 	"mpconsole/store"
 )
 
@@ -46,6 +49,8 @@ type Server struct {
 	log      *slog.Logger
 	// actions records the permission of every console route, for the route × role test.
 	actions map[string]store.Action
+	// mailMu lets one request at a time hand the outbox to SMTP, so no mail goes twice.
+	mailMu sync.Mutex
 }
 
 // SessionKeys returns the cookie-signing and -encryption keys: from key when given
@@ -86,10 +91,12 @@ func New(st *store.Store, keys [][]byte, opts Options) *Server {
 }
 
 // ServeHTTP makes the server an http.Handler (for httptest and for the real listener).
-// HEAD is answered like GET (link checkers, curl -I): the routes see a GET, and net/http,
-// which still holds the original HEAD request, drops the body.
+// HEAD is answered like GET for the static files and icons (caches and link checkers
+// revalidate them): the routes see a GET, and net/http, which still holds the original HEAD
+// request, drops the body. Pages are not: some GETs spend something (an activation link,
+// the one-time AppSecret, a confirmed scan), and a HEAD must not.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodHead {
+	if r.Method == http.MethodHead && (strings.HasPrefix(r.URL.Path, static.Prefix) || strings.HasPrefix(r.URL.Path, "/icons/")) {
 		r = r.Clone(r.Context())
 		r.Method = http.MethodGet
 	}

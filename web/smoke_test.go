@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"mpconsole/static"
+	"mpconsole/store"
 )
 
 // The fixtures and the console session work end to end: a finished account's
@@ -53,15 +56,23 @@ func TestBrowserRendersLogin(t *testing.T) {
 	}
 }
 
-// HEAD answers like GET, without a body.
-func TestHeadIsGetWithoutBody(t *testing.T) {
+// HEAD answers like GET, without a body, for static files and icons; on pages it is
+// refused, so it can never spend what a GET spends (here an activation link).
+func TestHeadOnlyForStaticFiles(t *testing.T) {
 	e := newEnv(t)
-	r := e.client().do("HEAD", "/login", nil, "", false)
+	r := e.client().do("HEAD", static.Path("console.css"), nil, "", false)
 	wantStatus(t, r, http.StatusOK)
 	if r.body != "" {
 		t.Fatalf("HEAD answered a body of %d bytes", len(r.body))
 	}
-	if r := e.client().do("HEAD", "/nope", nil, "", false); r.status != http.StatusNotFound {
-		t.Fatalf("HEAD of an unknown page: %d, want 404", r.status)
+	if _, err := e.st.Register(t.Context(), store.Registration{Email: "a@example.com", Password: "Passw0rd!", PasswordConfirm: "Passw0rd!", Agree: true}, e.mailer()); err != nil {
+		t.Fatal(err)
+	}
+	link := e.mails[0].Link
+	if r := e.client().do("HEAD", link, nil, "", false); r.status < 400 {
+		t.Fatalf("HEAD of an activation link: %d, want a 4xx", r.status)
+	}
+	if r := e.client().get(link); r.status != http.StatusSeeOther || r.location() != "/register/subject" {
+		t.Fatalf("the activation link after a HEAD: %d → %q, want 303 → /register/subject", r.status, r.location())
 	}
 }
