@@ -239,11 +239,16 @@ func (s *Store) Activate(ctx context.Context, token string) (Account, error) {
 }
 
 // ActivationEmail tells which address a (possibly spent) activation token was sent to, so
-// the "link expired" page can offer to resend.
-func (s *Store) ActivationEmail(ctx context.Context, token string) string {
+// the "link expired" page can offer to resend; "" for a token that was never issued.
+func (s *Store) ActivationEmail(ctx context.Context, token string) (string, error) {
 	var email string
-	s.read.QueryRowContext(ctx, `SELECT a.email FROM activations t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = ?`, HashToken(token)).Scan(&email)
-	return email
+	err := s.read.QueryRowContext(ctx, `SELECT a.email FROM activations t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = ?`, HashToken(token)).Scan(&email)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	} else if err != nil {
+		return "", fmt.Errorf("activation email: %w", err)
+	}
+	return email, nil
 }
 
 // NewToken returns 32 random bytes as 64 hex characters, from crypto/rand.

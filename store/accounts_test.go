@@ -92,7 +92,7 @@ func TestActivateOnce(t *testing.T) {
 	f := newFixture(t)
 	id := f.register("owner@example.com")
 	token := f.lastToken()
-	if got := f.st.ActivationEmail(f.ctx, token); got != "owner@example.com" {
+	if got, err := f.st.ActivationEmail(f.ctx, token); err != nil || got != "owner@example.com" {
 		t.Fatalf("ActivationEmail = %q", got)
 	}
 	a, err := f.st.Activate(f.ctx, token)
@@ -104,7 +104,7 @@ func TestActivateOnce(t *testing.T) {
 	}
 	_, err = f.st.Activate(f.ctx, token)
 	wantCode(t, err, "", "activation_used")
-	if got := f.st.ActivationEmail(f.ctx, token); got != "owner@example.com" {
+	if got, err := f.st.ActivationEmail(f.ctx, token); err != nil || got != "owner@example.com" {
 		t.Fatalf("a spent link should still tell its address, got %q", got)
 	}
 	if n := f.count(`SELECT count(*) FROM activations WHERE token_hash = ?`, token); n != 0 {
@@ -135,7 +135,7 @@ func TestActivateUnknownToken(t *testing.T) {
 	f := newFixture(t)
 	_, err := f.st.Activate(f.ctx, NewToken())
 	wantCode(t, err, "", "activation_invalid")
-	if got := f.st.ActivationEmail(f.ctx, "nope"); got != "" {
+	if got, err := f.st.ActivationEmail(f.ctx, "nope"); err != nil || got != "" {
 		t.Fatalf("ActivationEmail of an unknown token = %q", got)
 	}
 }

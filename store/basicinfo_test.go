@@ -258,3 +258,15 @@ func TestCategoryTreeWellFormed(t *testing.T) {
 		t.Errorf("only %d categories", len(seen))
 	}
 }
+
+// A personal subject's authentication ignores the rename field (personal subjects rename
+// through the name quota), so a bad value there is no error.
+func TestPersonalAuthenticationIgnoresName(t *testing.T) {
+	s, _ := biStore(t)
+	a := biAccount(t, s, "personal", "", "")
+	err := s.SubmitAuthentication(context.Background(), a.ID, a.AdminPersonID, AuthForm{ContactName: "李四", ContactPhone: "13900139000",
+		InvoiceTitle: "李四", NewName: "小程序!!"})
+	if err != nil {
+		t.Fatalf("personal authentication with an ignored bad name: %v", err)
+	}
+}

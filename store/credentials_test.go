@@ -289,3 +289,20 @@ func TestTokenQuotaUnderRace(t *testing.T) {
 		t.Fatalf("%d issued and %d limited, want %d and %d", ok, limited, quota, 12-quota)
 	}
 }
+
+// Resetting follows the state in force, not the one asked for: during a delayed unfreeze the
+// secret is still frozen (no reset), during a delayed freeze it still works (reset allowed).
+func TestSecretResetFollowsTheStateInForce(t *testing.T) {
+	e := newCredEnv(t)
+	ctx := context.Background()
+	must(t, e.st.SetSecretFrozen(ctx, e.acct.ID, e.admin.ID, true, 10*time.Minute))
+	if _, err := e.st.StartSecretReset(ctx, e.acct.ID); err != nil {
+		t.Fatalf("reset while a freeze is only pending: %v", err)
+	}
+	e.advance(10 * time.Minute)
+	must(t, e.st.SetSecretFrozen(ctx, e.acct.ID, e.admin.ID, false, 10*time.Minute))
+	_, err := e.st.StartSecretReset(ctx, e.acct.ID)
+	if ve := (*ValidationError)(nil); !errors.As(err, &ve) || ve.Fields[""] != "secret_frozen" {
+		t.Fatalf("reset while an unfreeze is only pending: %v, want secret_frozen", err)
+	}
+}

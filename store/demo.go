@@ -61,7 +61,10 @@ func (s *Store) SeedDemo(ctx context.Context) (Demo, error) {
 		return out, err
 	}
 	idNumber := IDNumberWithCheck("11010519850615002")
-	var demoAccount, demoAdmin int64
+	icon, err := ReadIcon(bytes.NewReader(demoIcon()))
+	if err != nil {
+		return out, err
+	}
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
 		var used int
 		if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM people) + (SELECT count(*) FROM accounts)`).Scan(&used); err != nil {
@@ -94,7 +97,9 @@ func (s *Store) SeedDemo(ctx context.Context) (Demo, error) {
 			return fmt.Errorf("demo account: %w", err)
 		}
 		account, _ := res.LastInsertId()
-		demoAccount, demoAdmin = account, admin
+		if err := s.setIconTx(ctx, tx, account, admin, icon); err != nil {
+			return err
+		}
 		if err := s.logOp(ctx, tx, account, admin, "registered", ""); err != nil {
 			return err
 		}
@@ -116,10 +121,7 @@ func (s *Store) SeedDemo(ctx context.Context) (Demo, error) {
 		}
 		return nil
 	})
-	if err != nil {
-		return out, err
-	}
-	return out, s.SetIcon(ctx, demoAccount, demoAdmin, bytes.NewReader(demoIcon()))
+	return out, err
 }
 
 // demoIcon draws the demo account's icon: a white disc on WeChat green, as a PNG.

@@ -113,38 +113,41 @@ func (s *Store) SetIcon(ctx context.Context, accountID, personID int64, r io.Rea
 	if err != nil {
 		return err
 	}
+	return s.withTx(ctx, func(tx *sql.Tx) error { return s.setIconTx(ctx, tx, accountID, personID, data) })
+}
+
+// setIconTx stores an icon already read by ReadIcon, counting the quota in tx.
+func (s *Store) setIconTx(ctx context.Context, tx *sql.Tx, accountID, personID int64, data []byte) error {
 	sum := sha256.Sum256(data)
 	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
-	return s.withTx(ctx, func(tx *sql.Tx) error {
-		if _, err := doneAccountTx(ctx, tx, accountID); err != nil {
-			return err
-		}
-		meta, err := iconMetaTx(ctx, tx, accountID)
-		if err != nil || meta.ETag == etag {
-			return err // the same picture again is no change
-		}
-		q, err := iconQuota(ctx, tx, accountID, meta.ETag != "", s.now())
-		if err != nil {
-			return err
-		}
-		if !q.Allowed() {
-			return invalid("icon", "icon_change_quota")
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO icons (account_id, png, etag, updated_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (account_id) DO UPDATE SET png = excluded.png, etag = excluded.etag, updated_at = excluded.updated_at`,
-			accountID, data, etag, fmtTime(s.now()))
-		if err != nil {
-			return fmt.Errorf("store icon of %d: %w", accountID, err)
-		}
-		kind := "change"
-		if q.First {
-			kind = "first"
-		}
-		if err := s.recordChange(ctx, tx, accountID, personID, "icon", kind, etag); err != nil {
-			return err
-		}
-		return s.logOp(ctx, tx, accountID, personID, "icon_set", "")
-	})
+	if _, err := doneAccountTx(ctx, tx, accountID); err != nil {
+		return err
+	}
+	meta, err := iconMetaTx(ctx, tx, accountID)
+	if err != nil || meta.ETag == etag {
+		return err // the same picture again is no change
+	}
+	q, err := iconQuota(ctx, tx, accountID, meta.ETag != "", s.now())
+	if err != nil {
+		return err
+	}
+	if !q.Allowed() {
+		return invalid("icon", "icon_change_quota")
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO icons (account_id, png, etag, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (account_id) DO UPDATE SET png = excluded.png, etag = excluded.etag, updated_at = excluded.updated_at`,
+		accountID, data, etag, fmtTime(s.now()))
+	if err != nil {
+		return fmt.Errorf("store icon of %d: %w", accountID, err)
+	}
+	kind := "change"
+	if q.First {
+		kind = "first"
+	}
+	if err := s.recordChange(ctx, tx, accountID, personID, "icon", kind, etag); err != nil {
+		return err
+	}
+	return s.logOp(ctx, tx, accountID, personID, "icon_set", "")
 }
 
 func iconMetaTx(ctx context.Context, tx *sql.Tx, accountID int64) (IconMeta, error) {

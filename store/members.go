@@ -158,7 +158,7 @@ func (s *Store) addMember(ctx context.Context, accountID, by int64, wechatID, ki
 	}
 	var out Member
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		a, err := accountTx(ctx, tx, accountID)
+		a, err := doneAccountTx(ctx, tx, accountID)
 		if err != nil {
 			return err
 		}

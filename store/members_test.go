@@ -288,3 +288,16 @@ func raceAdds[T any](t *testing.T, code string, items []T, add func(T) error) in
 	wg.Wait()
 	return ok
 }
+
+// An unfinished registration has no administrator yet: nobody can be added to it.
+func TestNoMembersBeforeRegistrationEnds(t *testing.T) {
+	f := newFixture(t)
+	id := f.activated("owner@example.com")
+	p := f.person("alice01")
+	if _, err := f.st.AddExperienceMember(f.ctx, id, 0, p.WechatID); !errors.Is(err, ErrConflict) {
+		t.Fatalf("experience member of an unfinished account: %v, want ErrConflict", err)
+	}
+	if _, err := f.st.AddProjectMember(f.ctx, id, 0, p.WechatID, []string{"developer"}); !errors.Is(err, ErrConflict) {
+		t.Fatalf("project member of an unfinished account: %v, want ErrConflict", err)
+	}
+}

@@ -129,7 +129,7 @@ func (s *Store) StartSecretReset(ctx context.Context, accountID int64) (string, 
 	if err != nil {
 		return "", err
 	}
-	if ok && r.frozen {
+	if ok && r.frozenAt(s.now()) {
 		return "", invalid("", "secret_frozen")
 	}
 	return s.CreateScan(ctx, PurposeResetSecret, accountID, 0)
@@ -156,7 +156,7 @@ func (s *Store) CompleteSecretReset(ctx context.Context, token string, accountID
 		if err != nil {
 			return err
 		}
-		if had && old.frozen {
+		if had && old.frozenAt(s.now()) {
 			return invalid("", "secret_frozen")
 		}
 		key, err := serverKeyTx(ctx, tx, keyAppSecret)

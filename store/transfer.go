@@ -36,7 +36,7 @@ func (s *Store) StartTransfer(ctx context.Context, accountID int64, wechatID str
 	wechatID = strings.TrimSpace(wechatID)
 	var out Transfer
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		a, err := accountTx(ctx, tx, accountID)
+		a, err := doneAccountTx(ctx, tx, accountID)
 		if err != nil {
 			return err
 		}
@@ -71,7 +71,7 @@ func (s *Store) StartTransfer(ctx context.Context, accountID int64, wechatID str
 func (s *Store) CompleteTransfer(ctx context.Context, accountID int64, oldToken, newToken string) (Person, error) {
 	var out Person
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		a, err := accountTx(ctx, tx, accountID)
+		a, err := doneAccountTx(ctx, tx, accountID)
 		if err != nil {
 			return err
 		}

@@ -156,7 +156,8 @@ func (s *Store) SubmitAuthentication(ctx context.Context, accountID, personID in
 			return ErrConflict
 		}
 		if a.Subject.Personal() {
-			f.NewName = ""
+			f.NewName = "" // personal subjects rename through the name quota, not here
+			delete(p, "name")
 		} else if f.Doc == nil {
 			p.Add("document", "document_required")
 		}

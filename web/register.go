@@ -71,7 +71,11 @@ func (s *Server) ActivatePage(c echo.Context) error {
 		if ve.Fields[""] == "activation_invalid" {
 			status = http.StatusNotFound
 		}
-		f := views.Form{Values: map[string]string{"email": s.store.ActivationEmail(ctx, token)}, Errors: ve.Fields}
+		email, err := s.store.ActivationEmail(ctx, token)
+		if err != nil {
+			return err
+		}
+		f := views.Form{Values: map[string]string{"email": email}, Errors: ve.Fields}
 		return page(c, status, title(c, "activate.title"), views.ActivatePage("", f))
 	} else if err != nil {
 		return err
