@@ -189,10 +189,14 @@ func TestNameQuotaUnderRace(t *testing.T) {
 		wg.Add(1)
 		go func(n string) {
 			defer wg.Done()
-			if s.SetName(ctx, a.ID, a.AdminPersonID, n) == nil {
-				mu.Lock()
+			err := s.SetName(ctx, a.ID, a.AdminPersonID, n)
+			mu.Lock()
+			defer mu.Unlock()
+			switch code := biCode(err, "name"); {
+			case err == nil:
 				ok++
-				mu.Unlock()
+			case code != "name_change_quota":
+				t.Errorf("a refused rename answered %v, want name_change_quota", err)
 			}
 		}(fmt.Sprintf("并发名字%d", i))
 	}

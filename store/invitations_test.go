@@ -30,7 +30,7 @@ func TestInvitationDecisions(t *testing.T) {
 	if err := f.st.DecideInvitation(f.ctx, bob.ID, m.ID, false); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("answered twice: %v", err)
 	}
-	if invs, _ := f.st.Invitations(f.ctx, bob.ID); len(invs) != 0 {
+	if invs, err := f.st.Invitations(f.ctx, bob.ID); err != nil || len(invs) != 0 {
 		t.Fatalf("accepted invitation still pending: %+v", invs)
 	}
 	accounts, err := f.st.ConsoleAccounts(f.ctx, bob.ID)
@@ -45,7 +45,7 @@ func TestInvitationDecisions(t *testing.T) {
 	if rs := f.roles(a, eve); len(rs) != 0 {
 		t.Fatalf("a declined member has roles %v", rs)
 	}
-	if accounts, _ := f.st.ConsoleAccounts(f.ctx, eve.ID); len(accounts) != 0 {
+	if accounts, err := f.st.ConsoleAccounts(f.ctx, eve.ID); err != nil || len(accounts) != 0 {
 		t.Fatalf("a declined member may pick %+v", accounts)
 	}
 }

@@ -118,7 +118,7 @@ func TestSetOperator(t *testing.T) {
 	if err := f.st.SetOperator(f.ctx, "reviewer", false); err != nil {
 		t.Fatal(err)
 	}
-	if p, _ := f.st.PersonByWechatID(f.ctx, "reviewer"); p.IsOperator {
+	if p, err := f.st.PersonByWechatID(f.ctx, "reviewer"); err != nil || p.IsOperator {
 		t.Fatal("revoke did not stick")
 	}
 	if err := f.st.SetOperator(f.ctx, "nobody_01", true); !errors.Is(err, ErrNotFound) {

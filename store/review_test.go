@@ -44,7 +44,7 @@ func TestAuthRenameTakenMeanwhile(t *testing.T) {
 	if req, _ := s.LatestAuthentication(ctx, org.ID); req.Status != AuthPending {
 		t.Fatalf("request is %s, want still pending", req.Status)
 	}
-	if a, _ := s.AccountByID(ctx, org.ID); a.Authenticated(s.now()) {
+	if a, err := s.AccountByID(ctx, org.ID); err != nil || a.Authenticated(s.now()) {
 		t.Fatal("authenticated although the approval failed")
 	}
 	// A person who is not an operator cannot decide, even through the store.

@@ -220,7 +220,7 @@ func TestLoginScans(t *testing.T) {
 	if err != nil || len(accounts) != 1 || accounts[0].ID != a.ID {
 		t.Fatalf("ConsoleAccounts = %v, %v", accounts, err)
 	}
-	if none, _ := f.st.ConsoleAccounts(f.ctx, stranger.ID); len(none) != 0 {
+	if none, err := f.st.ConsoleAccounts(f.ctx, stranger.ID); err != nil || len(none) != 0 {
 		t.Fatalf("a stranger may pick %v", none)
 	}
 }

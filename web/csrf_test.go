@@ -80,7 +80,10 @@ func TestFoundationPostsNeedCSRF(t *testing.T) {
 		return a.Step
 	}
 	mailsTo := func(to string) int {
-		mails, _ := e.st.Mailbox(ctx, 100)
+		mails, err := e.st.Mailbox(ctx, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
 		n := 0
 		for _, m := range mails {
 			if m.To == to {

@@ -85,7 +85,10 @@ func TestIPWhitelistSave(t *testing.T) {
 				c := e.console(a, admin)
 				wantDone(t, c.post("/dev/settings/ip-whitelist", url.Values{"ips": {"8.8.8.8"}}, false), false)
 				r := c.post("/dev/settings/ip-whitelist", url.Values{"ips": {tc.ips}}, htmx)
-				ds, _ := e.st.DevSettingsOf(context.Background(), a.ID)
+				ds, err := e.st.DevSettingsOf(context.Background(), a.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
 				if tc.code == "" {
 					wantDone(t, r, htmx)
 					if !slices.Equal(ds.IPWhitelist, tc.want) {
@@ -145,7 +148,10 @@ func TestDomainsSave(t *testing.T) {
 				c := e.console(a, admin)
 				form := url.Values{"request": {"https://keep.example.com"}, tc.field: {tc.value}}
 				r := c.post("/dev/settings/domains", form, htmx)
-				ds, _ := e.st.DevSettingsOf(context.Background(), a.ID)
+				ds, err := e.st.DevSettingsOf(context.Background(), a.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
 				if tc.code == "" {
 					wantDone(t, r, htmx)
 					want := store.SplitLines(strings.ToLower(tc.value))

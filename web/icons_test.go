@@ -47,7 +47,7 @@ func TestIconFormats(t *testing.T) {
 		lastETag = etag
 		e.clock.Advance(time.Minute)
 	}
-	for _, h := range []map[string]string{{"If-None-Match": lastETag}, {"If-Modified-Since": time.Now().UTC().Add(time.Hour).Format(http.TimeFormat)}} {
+	for _, h := range []map[string]string{{"If-None-Match": lastETag}, {"If-Modified-Since": e.clock.Now().Add(time.Hour).Format(http.TimeFormat)}} {
 		req, _ := http.NewRequest("GET", e.http.URL+"/icons/"+a.AppID, nil)
 		for k, v := range h {
 			req.Header.Set(k, v)

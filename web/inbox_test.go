@@ -135,12 +135,20 @@ func TestScanLoginListsConsoleAccounts(t *testing.T) {
 	for _, name := range []string{"active", "invited", "declined", "experience"} {
 		accounts[name] = e.account(name+"@example.com", other, "personal")
 	}
-	m, _ := e.st.AddProjectMember(ctx, accounts["active"].ID, other.ID, "bob_both", []string{"analyst"})
-	e.st.DecideInvitation(ctx, bob.ID, m.ID, true)
-	e.st.AddProjectMember(ctx, accounts["invited"].ID, other.ID, "bob_both", []string{"analyst"})
-	m, _ = e.st.AddProjectMember(ctx, accounts["declined"].ID, other.ID, "bob_both", []string{"analyst"})
-	e.st.DecideInvitation(ctx, bob.ID, m.ID, false)
-	e.st.AddExperienceMember(ctx, accounts["experience"].ID, other.ID, "bob_both")
+	for name, answer := range map[string]string{"active": "accept", "invited": "", "declined": "decline"} {
+		m, err := e.st.AddProjectMember(ctx, accounts[name].ID, other.ID, "bob_both", []string{"analyst"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if answer != "" {
+			if err := e.st.DecideInvitation(ctx, bob.ID, m.ID, answer == "accept"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := e.st.AddExperienceMember(ctx, accounts["experience"].ID, other.ID, "bob_both"); err != nil {
+		t.Fatal(err)
+	}
 
 	browser := e.client()
 	wantStatus(t, browser.post("/login/qr", nil, false), http.StatusSeeOther)

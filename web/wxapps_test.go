@@ -68,8 +68,10 @@ func TestWxAppOpen(t *testing.T) {
 			if v := r.doc.Find(`[data-testid="wx-opened"]`).AttrOr("data-version", ""); v != "online" {
 				t.Fatalf("the administrator opened version %q, want online", v)
 			}
-			if next := phone.post("/wx/apps/"+a.AppID+"/open", url.Values{"version": {"trial"}}, htmx); next.testid("js-code") == code {
-				t.Fatal("a second open gave the same code")
+			next := phone.post("/wx/apps/"+a.AppID+"/open", url.Values{"version": {"trial"}}, htmx)
+			wantStatus(t, next, http.StatusOK)
+			if again := next.testid("js-code"); !jsCodeShape.MatchString(again) || again == code {
+				t.Fatalf("a second open gave code %q after %q, want a new one", again, code)
 			}
 
 			expPhone := e.wx(exp)

@@ -160,7 +160,7 @@ func TestOpsGrantAndRevoke(t *testing.T) {
 	if _, _, err := cli(t.Context(), map[string]string{"MPCONSOLE_DB": db}, "ops", "revoke", "reviewer"); err != nil {
 		t.Fatalf("revoke: %v", err)
 	}
-	if p, _ := openDB(t, db).PersonByWechatID(context.Background(), "reviewer"); p.IsOperator {
+	if p, err := openDB(t, db).PersonByWechatID(context.Background(), "reviewer"); err != nil || p.IsOperator {
 		t.Fatal("the flag is still set")
 	}
 	_, _, err = cli(t.Context(), nil, "ops", "grant", "--db", db, "nobody_here")
