@@ -209,14 +209,6 @@ func (s *Store) SetIntro(ctx context.Context, accountID, personID int64, intro s
 	})
 }
 
-// scanNullTime parses an optional timestamp column.
-func scanNullTime(v sql.NullString) time.Time {
-	if !v.Valid {
-		return time.Time{}
-	}
-	return parseTime(v.String)
-}
-
 // notFound maps sql.ErrNoRows to ErrNotFound and wraps other errors with what.
 func notFound(err error, what string) error {
 	if errors.Is(err, sql.ErrNoRows) {

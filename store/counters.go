@@ -7,18 +7,14 @@ import (
 	"time"
 )
 
-// platformZone is the platform's day: quotas reset and statistics are cut at midnight in
-// Beijing (UTC+8, no daylight saving), as on the real platform. A fixed zone needs no
-// tzdata on the machine.
-var platformZone = time.FixedZone("CST", 8*3600)
-
-// PlatformDay is the platform day t falls on, as stored in the counters (YYYY-MM-DD).
-func PlatformDay(t time.Time) string { return t.In(platformZone).Format(time.DateOnly) }
+// PlatformDay is the platform day t falls on, as stored in the counters (YYYY-MM-DD):
+// daily quotas reset and statistics are cut at midnight Beijing time (CalendarZone).
+func PlatformDay(t time.Time) string { return t.In(CalendarZone).Format(time.DateOnly) }
 
 // dayStart is the instant the platform day of t began.
 func dayStart(t time.Time) time.Time {
-	y, m, d := t.In(platformZone).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, platformZone)
+	y, m, d := t.In(CalendarZone).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, CalendarZone)
 }
 
 // DayCount is one account's activity on one platform day (SPEC §12's /stats).

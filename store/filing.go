@@ -67,7 +67,7 @@ func scanFiling(row interface{ Scan(...any) error }) (Filing, error) {
 	var filed sql.NullString
 	err := row.Scan(&f.ID, &f.AccountID, &f.Status, &f.ResponsibleName, &f.ResponsibleIDNumber, &f.ResponsiblePhone,
 		&f.ServiceContent, &f.Reason, &f.Number, &updated, &filed)
-	f.UpdatedAt, f.FiledAt = parseTime(updated), scanNullTime(filed)
+	f.UpdatedAt, f.FiledAt = parseTime(updated), parseTime(filed.String)
 	return f, err
 }
 

@@ -37,8 +37,8 @@ type Scan struct {
 // State is what the waiting page shows: pending, confirmed, rejected or expired.
 func (sc Scan) State(now time.Time) string {
 	switch {
-	case sc.Status == "pending" && !now.Before(sc.ExpiresAt):
-		return "expired"
+	case sc.Status == "pending" && (sc.Used || !now.Before(sc.ExpiresAt)):
+		return "expired" // a pending scan is only ever used by being retired
 	case sc.Status == "confirmed" && !sc.Used && !now.Before(sc.ExpiresAt.Add(ScanTTL)):
 		return "expired"
 	}
@@ -92,7 +92,7 @@ func (s *Store) DecideScan(ctx context.Context, token string, personID int64, co
 			return err
 		}
 		now := s.now()
-		if sc.Used || sc.State(now) != "pending" {
+		if sc.State(now) != "pending" {
 			return ErrGone
 		}
 		code, err := s.mayDecide(ctx, tx, sc, personID)

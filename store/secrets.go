@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"database/sql"
@@ -20,24 +19,6 @@ const (
 	keyStableToken = "stable_token_key"   // derives stable access tokens from their seeds
 	keyOpenID      = "openid_hmac_key"    // derives openids from (AppID, person)
 )
-
-// serverKeyTx reads (or creates) a 32-byte server key inside the caller's transaction.
-func serverKeyTx(ctx context.Context, tx *sql.Tx, name string) ([]byte, error) {
-	var key []byte
-	err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, name).Scan(&key)
-	if err == nil {
-		return key, nil
-	}
-	if !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("server key %s: %w", name, err)
-	}
-	key = make([]byte, 32)
-	rand.Read(key)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)`, name, key); err != nil {
-		return nil, fmt.Errorf("create server key %s: %w", name, err)
-	}
-	return key, nil
-}
 
 // The AppSecret states of SPEC §10.
 const (
@@ -159,7 +140,7 @@ func (s *Store) CompleteSecretReset(ctx context.Context, token string, accountID
 		if had && old.frozenAt(s.now()) {
 			return invalid("", "secret_frozen")
 		}
-		key, err := serverKeyTx(ctx, tx, keyAppSecret)
+		key, err := s.serverKey(ctx, tx, keyAppSecret, 32)
 		if err != nil {
 			return err
 		}

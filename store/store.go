@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -24,6 +25,8 @@ var migrations embed.FS
 type Store struct {
 	write *sql.DB
 	read  *sql.DB
+	// keys caches the server keys read from the settings table (see serverKey).
+	keys sync.Map
 	// Now is the clock for every rule that depends on time (quotas, expiry); tests and the
 	// sandbox replace it, so no code in the product calls time.Now directly.
 	Now func() time.Time

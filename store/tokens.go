@@ -154,7 +154,7 @@ func (s *Store) StableAccessToken(ctx context.Context, call APICall, force bool)
 		if err != nil {
 			return err
 		}
-		key, err := serverKeyTx(ctx, tx, keyStableToken)
+		key, err := s.serverKey(ctx, tx, keyStableToken, 32)
 		if err != nil {
 			return err
 		}

@@ -76,7 +76,7 @@ func scanAuth(row interface{ Scan(...any) error }) (Authentication, error) {
 	var decided, expires sql.NullString
 	err := row.Scan(&a.ID, &a.AccountID, &a.Status, &a.ContactName, &a.ContactPhone, &a.InvoiceTitle, &a.NewName, &a.Fee,
 		&a.DocName, &a.DocType, &a.Reason, &submitted, &decided, &expires)
-	a.SubmittedAt, a.DecidedAt, a.ExpiresAt = parseTime(submitted), scanNullTime(decided), scanNullTime(expires)
+	a.SubmittedAt, a.DecidedAt, a.ExpiresAt = parseTime(submitted), parseTime(decided.String), parseTime(expires.String)
 	return a, err
 }
 

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -68,9 +67,8 @@ func (s *Server) chrome(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func isWxPath(p string) bool {
-	return p == "/wx" || strings.HasPrefix(p, "/wx/") || p == "/ops" || strings.HasPrefix(p, "/ops/")
-}
+// isWxPath tells the pages that belong to the simulator's session: /wx and /ops.
+func isWxPath(p string) bool { return surfaceOf(p) != surfaceConsole }
 
 func chromeOf(c echo.Context) *views.Chrome {
 	return views.ChromeOf(c.Request().Context())
@@ -108,7 +106,6 @@ func (s *Server) member(a store.Action) echo.MiddlewareFunc {
 				return seeOther(c, views.PathLogin)
 			}
 			chromeOf(c).Access = acc
-			c.Set("access", acc)
 			if !acc.Roles.Can(a) {
 				return forbidden(c, a)
 			}
@@ -119,7 +116,7 @@ func (s *Server) member(a store.Action) echo.MiddlewareFunc {
 
 // access is the signed-in member of a route guarded by member.
 func access(c echo.Context) *store.Access {
-	return c.Get("access").(*store.Access)
+	return chromeOf(c).Access
 }
 
 // wxPerson guards simulator routes: not signed in goes to the simulator's sign-in and

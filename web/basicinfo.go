@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -71,9 +70,9 @@ func (s *Server) BasicCategoryAdd(c echo.Context) error {
 
 // BasicCategoryDelete removes one of the account's categories.
 func (s *Server) BasicCategoryDelete(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		return echo.ErrNotFound
+		return err
 	}
 	acc := access(c)
 	err = s.store.DeleteCategory(c.Request().Context(), acc.Account.ID, acc.Person.ID, id)

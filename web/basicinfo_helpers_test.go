@@ -69,8 +69,8 @@ func biUpload(c *client, path string, fields map[string]string, fileField, fileN
 	return c.do("POST", path, &body, w.FormDataContentType(), htmx)
 }
 
-// biOperator makes a platform reviewer signed in to the simulator.
-func biOperator(e *env, wechatID string) (store.Person, *client) {
+// newReviewer makes a platform reviewer signed in to the simulator.
+func newReviewer(e *env, wechatID string) (store.Person, *client) {
 	e.t.Helper()
 	p := e.person(wechatID, "")
 	if err := e.st.SetOperator(context.Background(), p.WechatID, true); err != nil {
@@ -94,12 +94,4 @@ func biInfo(e *env, a store.Account) store.BasicInfo {
 		e.t.Fatal(err)
 	}
 	return b
-}
-
-// biWantFragment checks that an htmx answer is a fragment and a plain one a full page.
-func biWantFragment(t *testing.T, r resp, htmx bool) {
-	t.Helper()
-	if r.fullPage() == htmx {
-		t.Fatalf("htmx=%v but full page=%v", htmx, r.fullPage())
-	}
 }

@@ -20,7 +20,7 @@ func TestIntroRulesAndQuota(t *testing.T) {
 		for _, htmx := range []bool{false, true} {
 			r := c.post("/settings/basic/intro", url.Values{"intro": {bad}}, htmx)
 			wantStatus(t, r, http.StatusUnprocessableEntity)
-			biWantFragment(t, r, htmx)
+			wantFragment(t, r, htmx)
 			if got := r.errCode("intro"); got != "intro_invalid" {
 				t.Fatalf("%q: %q", bad, got)
 			}
@@ -72,7 +72,7 @@ func TestCategories(t *testing.T) {
 	wantStatus(t, add("tool", "tool.weather", false), http.StatusSeeOther)
 	r := add("education", "education.online", true)
 	wantStatus(t, r, http.StatusOK)
-	biWantFragment(t, r, true)
+	wantFragment(t, r, true)
 	if got := r.doc.Find(`tr[data-second="education.online"]`).AttrOr("data-status", ""); got != "reviewing" {
 		t.Fatalf("a category needing a qualification: %q, want reviewing", got)
 	}
@@ -92,7 +92,7 @@ func TestCategories(t *testing.T) {
 		for _, htmx := range []bool{false, true} {
 			r := add(tc.first, tc.second, htmx)
 			wantStatus(t, r, http.StatusUnprocessableEntity)
-			biWantFragment(t, r, htmx)
+			wantFragment(t, r, htmx)
 			if got := r.errCode(tc.field); got != tc.code {
 				t.Errorf("%s/%s: %q, want %q", tc.first, tc.second, got, tc.code)
 			}

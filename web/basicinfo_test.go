@@ -78,7 +78,7 @@ func TestNameRules(t *testing.T) {
 		for _, htmx := range []bool{false, true} {
 			r := c.post("/settings/basic/name", url.Values{"name": {tc.value}}, htmx)
 			wantStatus(t, r, http.StatusUnprocessableEntity)
-			biWantFragment(t, r, htmx)
+			wantFragment(t, r, htmx)
 			if got := r.errCode("name"); got != tc.code {
 				t.Errorf("%s (htmx=%v): code %q, want %q", tc.name, htmx, got, tc.code)
 			}
@@ -119,7 +119,7 @@ func TestNameQuotaBeforeRelease(t *testing.T) {
 	for i, want := range []string{"1", "0"} {
 		r := c.post("/settings/basic/name", url.Values{"name": {"天气助手" + strings.Repeat("二", i+1)}}, true)
 		wantStatus(t, r, http.StatusOK)
-		biWantFragment(t, r, true)
+		wantFragment(t, r, true)
 		if got := r.doc.Find(`[data-testid="name-quota"]`).AttrOr("data-remaining", ""); got != want {
 			t.Fatalf("after change %d: %q left, want %s", i+1, got, want)
 		}

@@ -50,7 +50,7 @@ func TestFoundationPostsNeedCSRF(t *testing.T) {
 	ctx := context.Background()
 	admin, second, third := e.person("admin_one", "张三"), e.person("admin_two", "李四"), e.person("admin_three", "王五")
 	acct := e.account("owner@example.com", admin, "personal")
-	ops := operator(e)
+	_, ops := newReviewer(e, "reviewer")
 	if err := e.st.AddRegistryEmail(ctx, "kept@example.com"); err != nil {
 		t.Fatal(err)
 	}

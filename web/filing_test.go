@@ -33,7 +33,7 @@ func TestFilingFormRules(t *testing.T) {
 	for _, htmx := range []bool{false, true} {
 		r := c.post("/settings/filing", bad, htmx)
 		wantStatus(t, r, http.StatusUnprocessableEntity)
-		biWantFragment(t, r, htmx)
+		wantFragment(t, r, htmx)
 		for field, code := range map[string]string{"responsible_name": "responsible_name_invalid", "responsible_id_number": "id_number_invalid",
 			"responsible_phone": "phone_invalid", "service_content": "service_content_invalid"} {
 			if got := r.errCode(field); got != code {
@@ -57,7 +57,7 @@ func TestFilingStateMachine(t *testing.T) {
 	admin := e.person("admin_one", "张三")
 	a := e.account("owner@example.com", admin, "personal")
 	c := e.console(a, admin)
-	_, ops := biOperator(e, "reviewer1")
+	_, ops := newReviewer(e, "reviewer1")
 	id := func() int64 {
 		f, err := e.st.FilingOf(context.Background(), a.ID)
 		if err != nil {

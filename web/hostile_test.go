@@ -11,7 +11,7 @@ import (
 func TestHostileInputNever500(t *testing.T) {
 	e := newEnv(t)
 	admin := e.person("admin_one", "张三")
-	ops := operator(e)
+	_, ops := newReviewer(e, "reviewer")
 	atSubject := e.client()
 	e.toSubject(atSubject, "subject@example.com")
 	atConfirm := e.client()

@@ -24,7 +24,7 @@ func TestIconFormats(t *testing.T) {
 		r := biUpload(c, "/settings/basic/icon", nil, "icon", "upload.txt", biImage(t, format, 120, 80), htmx)
 		if htmx {
 			wantStatus(t, r, http.StatusOK)
-			biWantFragment(t, r, true)
+			wantFragment(t, r, true)
 			if r.doc.Find(`img[data-testid="icon-img"]`).Length() != 1 || r.doc.Find(`section#basic-name`).Length() != 0 {
 				t.Fatalf("%s: the htmx answer is not the icon section with the icon", format)
 			}
@@ -95,7 +95,7 @@ func TestIconRefused(t *testing.T) {
 			}
 			r := biUpload(c, "/settings/basic/icon", nil, field, tc.file, tc.data, htmx)
 			wantStatus(t, r, http.StatusUnprocessableEntity)
-			biWantFragment(t, r, htmx)
+			wantFragment(t, r, htmx)
 			if got := r.errCode("icon"); got != tc.code {
 				t.Errorf("%s (htmx=%v): %q, want %q", tc.name, htmx, got, tc.code)
 			}

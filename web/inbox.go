@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,9 +23,9 @@ func (s *Server) inboxPage(c echo.Context, status int, f views.Form) error {
 
 // WxInboxDecide accepts or declines one invitation; only its own person may.
 func (s *Server) WxInboxDecide(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		return echo.ErrNotFound
+		return err
 	}
 	decision := c.FormValue("decision")
 	if decision != "accept" && decision != "decline" {

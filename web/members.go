@@ -45,14 +45,6 @@ func formRoles(c echo.Context, f *views.Form) []string {
 	return roles
 }
 
-func memberID(c echo.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		return 0, echo.ErrNotFound
-	}
-	return id, nil
-}
-
 // MemberProjectCreate invites a project member with their roles (administrator only).
 func (s *Server) MemberProjectCreate(c echo.Context) error {
 	acc := access(c)
@@ -70,7 +62,7 @@ func (s *Server) MemberProjectCreate(c echo.Context) error {
 
 // MemberRolesUpdate changes a project member's roles (administrator only).
 func (s *Server) MemberRolesUpdate(c echo.Context) error {
-	id, err := memberID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
@@ -112,7 +104,7 @@ func (s *Server) MemberExperienceDelete(c echo.Context) error {
 }
 
 func (s *Server) memberDelete(c echo.Context, kind string) error {
-	id, err := memberID(c)
+	id, err := pathID(c)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -40,9 +39,9 @@ func (s *Server) OpsRegistryAdd(c echo.Context) error {
 
 // OpsRegistryDelete removes one entry.
 func (s *Server) OpsRegistryDelete(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		return echo.ErrNotFound
+		return err
 	}
 	if err := s.store.DeleteRegistryEmail(c.Request().Context(), id); err != nil {
 		return err

@@ -42,20 +42,11 @@ func TestOpsGuard(t *testing.T) {
 	wantStatus(t, c.open("/ops/registry"), http.StatusForbidden)
 }
 
-func operator(e *env) *client {
-	e.t.Helper()
-	p := e.person("reviewer", "")
-	if err := e.st.SetOperator(context.Background(), p.WechatID, true); err != nil {
-		e.t.Fatal(err)
-	}
-	return e.wx(p)
-}
-
 // An operator adds emails (with the rules' errors next to the field) and deletes them; a
 // registry email cannot register an account.
 func TestOpsRegistry(t *testing.T) {
 	e := newEnv(t)
-	ops := operator(e)
+	_, ops := newReviewer(e, "reviewer")
 	modes(t, func(t *testing.T, htmx bool) {
 		email := fmt.Sprintf("open-%v@example.com", htmx)
 		wantRedirect(t, ops.submit("/ops/registry", url.Values{"email": {" " + email + " "}}, htmx), htmx, "/ops/registry")

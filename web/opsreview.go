@@ -4,7 +4,6 @@ import (
 	"errors"
 	"mime"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -33,9 +32,9 @@ func (s *Server) opsQueue(c echo.Context, status int, failed views.OpsFailed) er
 // OpsDecide approves or rejects one waiting item (decision, reason; a rejection needs a
 // reason). The decision is recorded with the operator and the time.
 func (s *Server) OpsDecide(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		return echo.ErrNotFound
+		return err
 	}
 	f := formOf(c, "decision", "reason")
 	failed := views.OpsFailed{Kind: c.Param("kind"), ID: id, Form: f}
@@ -57,9 +56,9 @@ func (s *Server) OpsDecide(c echo.Context) error {
 
 // OpsAuthDocument lets a reviewer download the qualification document of a request.
 func (s *Server) OpsAuthDocument(c echo.Context) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := pathID(c)
 	if err != nil {
-		return echo.ErrNotFound
+		return err
 	}
 	name, typ, data, err := s.store.AuthDocument(c.Request().Context(), id)
 	if err != nil {

@@ -30,7 +30,7 @@ func TestOpsAccess(t *testing.T) {
 	if got := biInfo(e, a).Account.SubjectVerification; got != "pending" {
 		t.Fatalf("a non-operator decided: %q", got)
 	}
-	_, ops := biOperator(e, "reviewer1")
+	_, ops := newReviewer(e, "reviewer1")
 	wantStatus(t, ops.get("/ops"), http.StatusOK)
 }
 
@@ -53,7 +53,7 @@ func TestOpsQueueDecisions(t *testing.T) {
 	wantStatus(t, c.post("/settings/basic/categories", url.Values{"first": {"health"}, "second": {"health.pharmacy"}}, false), http.StatusSeeOther)
 	e.clock.Advance(time.Minute)
 	wantStatus(t, c.post("/settings/basic/categories", url.Values{"first": {"education"}, "second": {"education.online"}}, false), http.StatusSeeOther)
-	op, ops := biOperator(e, "reviewer1")
+	op, ops := newReviewer(e, "reviewer1")
 
 	r := ops.get("/ops")
 	wantStatus(t, r, http.StatusOK)
@@ -75,7 +75,7 @@ func TestOpsQueueDecisions(t *testing.T) {
 	for _, htmx := range []bool{false, true} {
 		r := biDecide(ops, "filing", ids["filing"], "reject", "  ", htmx)
 		wantStatus(t, r, http.StatusUnprocessableEntity)
-		biWantFragment(t, r, htmx)
+		wantFragment(t, r, htmx)
 		item := r.doc.Find(`[data-testid="review-item"][data-kind="filing"]`)
 		if got := item.Find(`[data-error-for="reason"]`).AttrOr("data-error-code", ""); got != "reason_required" {
 			t.Fatalf("reject without a reason: %q", got)
@@ -172,7 +172,7 @@ func TestHomeTodo(t *testing.T) {
 	if got := todos(); len(got) != 1 || got[0] != "todo.filing_reviewing" {
 		t.Fatalf("to-do %v, want only the filing in review", got)
 	}
-	_, ops := biOperator(e, "reviewer1")
+	_, ops := newReviewer(e, "reviewer1")
 	id := biInfo(e, a).Filing.ID
 	wantStatus(t, biDecide(ops, "filing", id, "approve", "", false), http.StatusSeeOther)
 	if got := todos(); len(got) != 1 || got[0] != "todo.filing_sms" {

@@ -103,8 +103,6 @@ func (s *Server) ActivationResend(c echo.Context) error {
 	return seeOther(c, views.PathActivate)
 }
 
-var stepOrder = map[string]int{store.StepActivate: 0, store.StepSubject: 1, store.StepAdmin: 2, store.StepConfirm: 3, store.StepDone: 4}
-
 // wizard guards a step page: the browser must hold an unfinished registration that has
 // reached this step (the subject may be edited again until the administrator is bound).
 // Otherwise it is sent to where the registration really is.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -19,15 +20,27 @@ func isFragment(c echo.Context) bool {
 
 type layout func(title string, body templ.Component) templ.Component
 
-// layoutFor picks the frame of the surface a path belongs to.
-func layoutFor(path string) layout {
+// The HTML surfaces of SPEC §1.
+const (
+	surfaceConsole = iota
+	surfaceWx
+	surfaceOps
+)
+
+// surfaceOf tells which surface a path belongs to: its frame and its session follow.
+func surfaceOf(path string) int {
 	switch {
 	case path == "/wx" || strings.HasPrefix(path, "/wx/"):
-		return views.WxPage
+		return surfaceWx
 	case path == "/ops" || strings.HasPrefix(path, "/ops/"):
-		return views.OpsPage
+		return surfaceOps
 	}
-	return views.Page
+	return surfaceConsole
+}
+
+// layoutFor picks the frame of the surface a path belongs to.
+func layoutFor(path string) layout {
+	return [...]layout{surfaceConsole: views.Page, surfaceWx: views.WxPage, surfaceOps: views.OpsPage}[surfaceOf(path)]
 }
 
 // page answers comp alone to an htmx request, and inside its surface's frame otherwise.
@@ -63,4 +76,13 @@ func formOf(c echo.Context, names ...string) views.Form {
 		f.Values[n] = c.FormValue(n)
 	}
 	return f
+}
+
+// pathID is the numeric :id of a route; anything else there is a 404.
+func pathID(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return 0, echo.ErrNotFound
+	}
+	return id, nil
 }

@@ -39,7 +39,7 @@ func TestVerifyPersonalAndReminders(t *testing.T) {
 	for _, htmx := range []bool{false, true} {
 		r := biUpload(c, "/settings/verify", map[string]string{"contact_name": "李", "contact_phone": "1390013900", "invoice_title": ""}, "", "", nil, htmx)
 		wantStatus(t, r, http.StatusUnprocessableEntity)
-		biWantFragment(t, r, htmx)
+		wantFragment(t, r, htmx)
 		for field, code := range map[string]string{"contact_name": "contact_name_invalid", "contact_phone": "phone_invalid", "invoice_title": "invoice_title_invalid"} {
 			if got := r.errCode(field); got != code {
 				t.Errorf("%s: %q, want %q", field, got, code)
@@ -51,7 +51,7 @@ func TestVerifyPersonalAndReminders(t *testing.T) {
 	if got := c.get("/home").doc.Find(`[data-todo="todo.verify_pending"]`).Length(); got != 1 {
 		t.Fatal("/home does not show the pending authentication")
 	}
-	_, ops := biOperator(e, "reviewer1")
+	_, ops := newReviewer(e, "reviewer1")
 	wantStatus(t, biDecide(ops, "authentication", latestAuth(t, e, a).ID, "approve", "", false), http.StatusSeeOther)
 	got, _ := e.st.AccountByID(context.Background(), a.ID)
 	if want := e.clock.Now().AddDate(1, 0, 0); !got.AuthExpiresAt.Equal(want) || !got.Authenticated(e.clock.Now()) {
@@ -122,7 +122,7 @@ func TestVerifyOrganisation(t *testing.T) {
 			}
 			r := biUpload(c, "/settings/verify", verifyFieldsOK, field, tc.name, tc.data, htmx)
 			wantStatus(t, r, http.StatusUnprocessableEntity)
-			biWantFragment(t, r, htmx)
+			wantFragment(t, r, htmx)
 			if got := r.errCode("document"); got != tc.code {
 				t.Errorf("%s (htmx=%v): %q, want %q", tc.code, htmx, got, tc.code)
 			}
@@ -132,7 +132,7 @@ func TestVerifyOrganisation(t *testing.T) {
 		t.Fatal("a refused request was stored")
 	}
 	wantStatus(t, biUpload(c, "/settings/verify", verifyFieldsOK, "document", "licence.png", biImage(t, "png", 20, 20), true), http.StatusNoContent)
-	_, ops := biOperator(e, "reviewer1")
+	_, ops := newReviewer(e, "reviewer1")
 	req := latestAuth(t, e, a)
 	if req.Fee != 300 || req.DocType != "image/png" {
 		t.Fatalf("request: %+v", req)

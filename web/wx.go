@@ -107,9 +107,6 @@ func (s *Server) wxScanPage(c echo.Context, status int, f views.Form) error {
 	}
 	me := wxPersonOf(c)
 	state := sc.State(s.store.Now())
-	if sc.Used && state == "pending" {
-		state = "expired"
-	}
 	if state != "pending" && sc.PersonID != me.ID && status == http.StatusOK {
 		status = http.StatusGone
 	}

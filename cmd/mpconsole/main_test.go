@@ -131,6 +131,9 @@ func TestUsageErrors(t *testing.T) {
 		{"registry", "import"},
 		{"backup"},
 		{"backup", "--db"},
+		{"serve", "--freeze-delay", "soon"},
+		{"serve", "--freeze-delay", "-1m"},
+		{"serve", "--token-daily-quota", "0"},
 	} {
 		_, errOut, err := cli(t.Context(), nil, args...)
 		var ue usageError
@@ -144,6 +147,11 @@ func TestUsageErrors(t *testing.T) {
 	}
 	if _, _, err := cli(t.Context(), nil); !errors.As(err, new(usageError)) {
 		t.Fatalf("no command: %v", err)
+	}
+	for key, v := range map[string]string{"MPCONSOLE_FREEZE_DELAY": "10 minutes", "MPCONSOLE_TOKEN_DAILY_QUOTA": "many"} {
+		if _, _, err := cli(t.Context(), map[string]string{key: v}, "serve"); !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), key) {
+			t.Errorf("%s=%q: %v, want a usage error naming it", key, v, err)
+		}
 	}
 }
 
