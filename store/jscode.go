@@ -44,8 +44,7 @@ type WxApp struct {
 
 // memberQuery tells, for person (?1), whether an account may be opened in full (its
 // administrator or an active project member) and whether only as experience member.
-const memberQuery = `a.admin_person_id = ?1 OR EXISTS (SELECT 1 FROM members m
-		WHERE m.account_id = a.id AND m.person_id = ?1 AND m.kind = 'project' AND m.status = 'active'),
+const memberQuery = consoleMember + `,
 	EXISTS (SELECT 1 FROM members m WHERE m.account_id = a.id AND m.person_id = ?1 AND m.kind = 'experience')`
 
 // versionsFor is what a person may open: administrators and project members both

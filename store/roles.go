@@ -98,6 +98,11 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// consoleMember is the SQL condition "person ?1 may use the console of account a": its
+// administrator or an active project member (SPEC §6, §9).
+const consoleMember = `(a.admin_person_id = ?1 OR EXISTS (SELECT 1 FROM members m
+	WHERE m.account_id = a.id AND m.person_id = ?1 AND m.kind = 'project' AND m.status = 'active'))`
+
 // rolesOf reads, from the database, what person is to account right now: the
 // administrator, an active project member with its roles, or nothing.
 func rolesOf(ctx context.Context, q querier, accountID, personID int64) (Roles, error) {
@@ -146,8 +151,7 @@ func (s *Store) AccessOf(ctx context.Context, accountID, personID int64) (Access
 // ConsoleAccounts lists the finished accounts where person is administrator or an active
 // project member: what scan login offers to pick from.
 func (s *Store) ConsoleAccounts(ctx context.Context, personID int64) ([]Account, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE step = 'done' AND (admin_person_id = ?1
-		OR id IN (SELECT account_id FROM members WHERE person_id = ?1 AND kind = 'project' AND status = 'active')) ORDER BY id`, personID)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts a WHERE a.step = 'done' AND `+consoleMember+` ORDER BY a.id`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("accounts of person %d: %w", personID, err)
 	}

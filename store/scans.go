@@ -137,8 +137,7 @@ func (s *Store) mayDecide(ctx context.Context, tx *sql.Tx, sc Scan, personID int
 	case PurposeLogin:
 		if sc.AccountID == 0 {
 			var n int
-			err := tx.QueryRowContext(ctx, `SELECT count(*) FROM accounts WHERE step = 'done' AND (admin_person_id = ?1
-				OR id IN (SELECT account_id FROM members WHERE person_id = ?1 AND kind = 'project' AND status = 'active'))`, personID).Scan(&n)
+			err := tx.QueryRowContext(ctx, `SELECT count(*) FROM accounts a WHERE a.step = 'done' AND `+consoleMember, personID).Scan(&n)
 			if err != nil {
 				return "", err
 			}
