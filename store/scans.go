@@ -73,6 +73,23 @@ func scanScan(row interface{ Scan(...any) error }) (Scan, error) {
 	return sc, err
 }
 
+// ScanFor loads the scan of token if it is a purpose scan of account (0: none);
+// anything else is ErrNotFound, so a waiting page never shows another account's scan.
+func (s *Store) ScanFor(ctx context.Context, token, purpose string, accountID int64) (Scan, error) {
+	return scanFor(ctx, s.read, token, purpose, accountID)
+}
+
+func scanFor(ctx context.Context, q querier, token, purpose string, accountID int64) (Scan, error) {
+	sc, err := scanScan(q.QueryRowContext(ctx, `SELECT `+scanColumns+` FROM scans WHERE token_hash = ?`, HashToken(token)))
+	if err != nil {
+		return Scan{}, err
+	}
+	if sc.Purpose != purpose || sc.AccountID != accountID {
+		return Scan{}, ErrNotFound
+	}
+	return sc, nil
+}
+
 // ScanByToken loads a scan request.
 func (s *Store) ScanByToken(ctx context.Context, token string) (Scan, error) {
 	return scanScan(s.read.QueryRowContext(ctx, `SELECT `+scanColumns+` FROM scans WHERE token_hash = ?`, HashToken(token)))
@@ -173,12 +190,9 @@ func (s *Store) mayDecide(ctx context.Context, tx *sql.Tx, sc Scan, personID int
 // confirmed, unused, and completed within ScanTTL after the code expired. It answers
 // ErrGone otherwise, ErrNotFound for a token that is not this account's.
 func (s *Store) consumeScan(ctx context.Context, tx *sql.Tx, token, purpose string, accountID int64) (Scan, error) {
-	sc, err := scanScan(tx.QueryRowContext(ctx, `SELECT `+scanColumns+` FROM scans WHERE token_hash = ?`, HashToken(token)))
+	sc, err := scanFor(ctx, tx, token, purpose, accountID)
 	if err != nil {
 		return Scan{}, err
-	}
-	if sc.Purpose != purpose || sc.AccountID != accountID {
-		return Scan{}, ErrNotFound
 	}
 	if sc.Used || sc.State(s.now()) != "confirmed" {
 		return Scan{}, ErrGone

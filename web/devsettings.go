@@ -112,14 +112,7 @@ func (s *Server) SecretCreate(c echo.Context) error {
 
 // secretScan loads the reset_secret scan of token, which must be this account's.
 func (s *Server) secretScan(c echo.Context, token string) (store.Scan, error) {
-	sc, err := s.store.ScanByToken(c.Request().Context(), token)
-	if err != nil {
-		return store.Scan{}, err
-	}
-	if sc.Purpose != store.PurposeResetSecret || sc.AccountID != access(c).Account.ID {
-		return store.Scan{}, store.ErrNotFound
-	}
-	return sc, nil
+	return s.store.ScanFor(c.Request().Context(), token, store.PurposeResetSecret, access(c).Account.ID)
 }
 
 // SecretWaitPage waits for the scan; once it is confirmed, this GET generates the secret,

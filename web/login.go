@@ -76,8 +76,11 @@ func (s *Server) LoginScanPage(c echo.Context) error {
 	}
 	token := stringValue(sess, keyLoginScan)
 	accountID := int64Value(sess, keyLoginAccount)
-	sc, err := s.store.ScanByToken(ctx, token)
-	if token == "" || errors.Is(err, store.ErrNotFound) {
+	if token == "" {
+		return seeOther(c, views.PathLogin)
+	}
+	sc, err := s.store.ScanFor(ctx, token, store.PurposeLogin, accountID)
+	if errors.Is(err, store.ErrNotFound) {
 		return seeOther(c, views.PathLogin)
 	} else if err != nil {
 		return err

@@ -172,8 +172,8 @@ func (s *Server) AdminScanPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	sess := s.session(c, consoleSession)
 	token := stringValue(sess, keyAdminScan)
-	sc, err := s.store.ScanByToken(ctx, token)
-	if token == "" || errors.Is(err, store.ErrNotFound) || sc.AccountID != a.ID || sc.Used {
+	sc, err := s.store.ScanFor(ctx, token, store.PurposeBindAdmin, a.ID)
+	if token == "" || errors.Is(err, store.ErrNotFound) || sc.Used {
 		if token, err = s.newScan(c, keyAdminScan, store.PurposeBindAdmin, a.ID, 0); err != nil {
 			return err
 		}

@@ -87,8 +87,8 @@ func (s *Server) transferScan(c echo.Context, token string, accountID int64) (st
 	if token == "" {
 		return store.Scan{}, nil
 	}
-	sc, err := s.store.ScanByToken(c.Request().Context(), token)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && (sc.Purpose != store.PurposeTransferAdmin || sc.AccountID != accountID)) {
+	sc, err := s.store.ScanFor(c.Request().Context(), token, store.PurposeTransferAdmin, accountID)
+	if errors.Is(err, store.ErrNotFound) {
 		return store.Scan{}, nil
 	}
 	return sc, err
