@@ -75,9 +75,9 @@ func (s *Server) TransferPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// No Poll or Renew per code: the pair polls and renews as one piece.
 	v := views.TransferView{OldAdmin: acc.Person, NewAdmin: newAdmin,
-		Old: s.scanView(c, oldToken, old, views.PathMembersTransfer, views.PathMembersTransfer),
-		New: s.scanView(c, newToken, nw, views.PathMembersTransfer, views.PathMembersTransfer)}
+		Old: s.scanView(c, oldToken, old, "", ""), New: s.scanView(c, newToken, nw, "", "")}
 	return page(c, http.StatusOK, title(c, "transfer.title"), views.TransferPage(v))
 }
 
