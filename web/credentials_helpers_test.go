@@ -33,8 +33,8 @@ func (e *env) dbPath() string {
 	return m[0]
 }
 
-// exec runs SQL on the test database through a second connection: fixtures the store has
-// no method for yet (project members are another feature's).
+// exec runs SQL on the test database through a second connection, for the few facts no
+// store method sets (another subject's credit code).
 func (e *env) exec(query string, args ...any) {
 	e.t.Helper()
 	db, err := sql.Open("sqlite", "file:"+e.dbPath()+"?_pragma=busy_timeout(5000)")
@@ -47,11 +47,26 @@ func (e *env) exec(query string, args ...any) {
 	}
 }
 
-// member adds p to a's member list of kind (project or experience) with roles and status.
+// member adds p to a's member list of kind (project or experience) through the store, as
+// the administrator would: a project member with roles, invited or (having accepted) active.
 func (e *env) member(a store.Account, p store.Person, kind, roles, status string) {
 	e.t.Helper()
-	e.exec(`INSERT INTO members (account_id, person_id, kind, roles, status, added_at) VALUES (?, ?, ?, ?, ?, '2026-03-10T09:00:00Z')`,
-		a.ID, p.ID, kind, roles, status)
+	ctx := context.Background()
+	if kind == store.KindExperience {
+		if _, err := e.st.AddExperienceMember(ctx, a.ID, a.AdminPersonID, p.WechatID); err != nil {
+			e.t.Fatal(err)
+		}
+		return
+	}
+	m, err := e.st.AddProjectMember(ctx, a.ID, a.AdminPersonID, p.WechatID, strings.Fields(roles))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if status == "active" {
+		if err := e.st.DecideInvitation(ctx, p.ID, m.ID, true); err != nil {
+			e.t.Fatal(err)
+		}
+	}
 }
 
 // appSecret gives a an AppSecret the way the console does (a reset_secret scan confirmed by
