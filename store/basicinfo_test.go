@@ -8,36 +8,17 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"golang.org/x/crypto/bcrypt"
 )
 
-// biClock is a test clock that moves only when told.
-type biClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *biClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *biClock) advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
-func biStore(t *testing.T) (*Store, *biClock) {
+// biStore is a fixture's store and clock, for the basic-info tests.
+func biStore(t *testing.T) (*Store, *testClock) {
 	t.Helper()
-	PasswordCost = bcrypt.MinCost
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	clk := &biClock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
-	s.Now = clk.now
-	t.Cleanup(func() { s.Close() })
-	return s, clk
+	f := newFixture(t)
+	return f.st, f.clock
 }
 
 var biSerial int
@@ -127,7 +108,7 @@ func TestNameQuotaAfterReleasePersonal(t *testing.T) {
 		t.Fatalf("third change this year: %q, want name_change_quota", got)
 	}
 	// 2026-12-31 16:00 UTC is already 2027 in China.
-	clk.advance(time.Date(2026, 12, 31, 16, 0, 0, 0, time.UTC).Sub(clk.now()))
+	clk.Advance(time.Date(2026, 12, 31, 16, 0, 0, 0, time.UTC).Sub(clk.Now()))
 	if err := s.SetName(ctx, a.ID, a.AdminPersonID, "天气助手四"); err != nil {
 		t.Fatalf("a new calendar year renews the quota: %v", err)
 	}

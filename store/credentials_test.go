@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/netip"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -15,28 +14,22 @@ import (
 type credEnv struct {
 	t      *testing.T
 	st     *Store
-	mu     sync.Mutex
-	now    time.Time
+	clock  *testClock
 	admin  Person
 	acct   Account
 	secret string
 }
 
-func (e *credEnv) advance(d time.Duration) { e.mu.Lock(); e.now = e.now.Add(d); e.mu.Unlock() }
+func (e *credEnv) advance(d time.Duration) { e.clock.Advance(d) }
 
 var credSerial int
 
 func newCredEnv(t *testing.T) *credEnv {
 	t.Helper()
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	e := &credEnv{t: t, st: st, now: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
-	st.Now = func() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.now }
-	PasswordCost = 4
+	f := newFixture(t)
+	st := f.st
+	e := &credEnv{t: t, st: st, clock: f.clock}
 	e.admin = e.person("admin_cred", "张三")
 	var mail Mail
 	id, err := st.Register(ctx, Registration{Email: "cred@example.com", Password: "Passw0rd!", PasswordConfirm: "Passw0rd!", Agree: true},
@@ -236,7 +229,7 @@ func TestCodeToSessionAndCounts(t *testing.T) {
 	}
 	e.advance(24 * time.Hour)
 	open()
-	day1, day2 := PlatformDay(e.now.Add(-24*time.Hour)), PlatformDay(e.now)
+	day1, day2 := PlatformDay(e.clock.Now().Add(-24*time.Hour)), PlatformDay(e.clock.Now())
 	counts, err := e.st.DailyCounts(ctx, e.acct.ID, day1, day2)
 	must(t, err)
 	want := []DayCount{{Day: day1, APICalls: 2, Visits: 2, Visitors: 1, NewVisitors: 1}, {Day: day2, Visits: 1, Visitors: 1}}

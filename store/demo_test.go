@@ -3,15 +3,10 @@ package store
 import (
 	"errors"
 	"testing"
-
-	"golang.org/x/crypto/bcrypt"
 )
 
 // The demo seeds every role into an empty database, and nothing into a used one.
 func TestSeedDemo(t *testing.T) {
-	cost := PasswordCost
-	PasswordCost = bcrypt.MinCost
-	t.Cleanup(func() { PasswordCost = cost })
 	f := newMemberFix(t)
 	d, err := f.st.SeedDemo(f.ctx)
 	if err != nil {
