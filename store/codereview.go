@@ -13,15 +13,14 @@ import (
 	"unicode/utf8"
 )
 
-// Code review states (SPEC §12). The first three hold the account's review slot; the others
-// are closed reviews kept for the withdraw quota.
+// Code review states (SPEC §12). The first three hold the account's review slot and are
+// what CodeReview.Status shows; a review leaves the slot when it is withdrawn, replaced by a
+// newer submission or released (closed reviews are kept for the withdraw quota).
 const (
-	CodePending   = "pending"
-	CodeApproved  = "approved"
-	CodeRejected  = "rejected"
-	CodeWithdrawn = "withdrawn"
-	CodeReplaced  = "replaced" // a newer submission took the slot
-	CodeReleased  = "released"
+	CodePending  = "pending"
+	CodeApproved = "approved"
+	CodeRejected = "rejected"
+	CodeReleased = "released"
 )
 
 // Submission limits (SPEC §12, real).
@@ -166,7 +165,8 @@ func checkGroups(typed []PageGroup, approved []AccountCategory, pages []string) 
 // for review with its page groups. A review already in the slot — waiting, approved or
 // rejected — is replaced (SPEC §12, real). Person must be allowed to release (ErrForbidden).
 // Errors: *IncompleteError (basic_info_incomplete), review_groups, category_invalid,
-// page_invalid (not a page of the package's app.json), tags_invalid.
+// page_invalid (empty, or not a page of the package's app.json when the version has a
+// package), tags_invalid.
 func (s *Store) SubmitReview(ctx context.Context, accountID, personID, versionID int64, groups []PageGroup) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		if err := mayTx(ctx, tx, accountID, personID, ActRelease); err != nil {

@@ -102,7 +102,12 @@ func appPages(f *zip.File) ([]string, error) {
 	return app.Pages, nil
 }
 
-// savePackage stores a package once, however many versions use it.
+// savePackage stores a package once, however many versions use it. Packages live in the
+// packages table rather than in files beside the database: a package is written in the
+// transaction that creates its version and deleted in the one that drops the last version
+// using it, so a crash leaves neither orphan files nor versions without their package;
+// `mpconsole backup` copies them with everything else; and they are small (2 MB at most,
+// one per uploader plus the trial, the review and the releases).
 func (s *Store) savePackage(ctx context.Context, tx *sql.Tx, p checkedPackage) error {
 	files, _ := json.Marshal(p.Files)
 	pages, _ := json.Marshal(p.Pages)

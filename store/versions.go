@@ -13,6 +13,15 @@ import (
 	"unicode/utf8"
 )
 
+// The versions of SPEC §12, as the real platform keeps them. A version is uploaded by a
+// person (Upload) or a CI robot (CheckUploadKey, then Upload with ByRobot) and is its
+// uploader's development version until the next upload. One development version may be
+// made the trial (SetTrial) and any submitted for review (SubmitReview, WithdrawReview; ops
+// decide through Decide with ReviewCode). The approved one is released in full or in
+// phases (Release, SetPhasePercent, ChangePhase) and an earlier release can be restored
+// (Rollback). VersionsOf reads it all for /versions; ResolveOpen and OpenVersion answer what
+// a person opens in the simulator. Every step writes the operation log.
+
 // Upload rules (SPEC §12).
 const (
 	MaxVersionDescription = 200 // characters
