@@ -281,17 +281,3 @@ func (e *env) toConfirm(c *client, email string, admin store.Person) {
 	wantRedirect(e.t, decide(e.t, e.wx(admin), path, "confirm"), false, path)
 	wantRedirect(e.t, c.open("/register/admin"), false, "/register/confirm")
 }
-
-// registerAll walks the whole wizard in c; c ends signed in to the new account.
-func (e *env) registerAll(c *client, email string, admin store.Person) store.Account {
-	e.t.Helper()
-	e.toConfirm(c, email, admin)
-	wantRedirect(e.t, c.submit("/register/confirm", url.Values{"confirm": {"on"}}, false), false, "/home")
-	r := c.open("/home")
-	wantStatus(e.t, r, http.StatusOK)
-	a, err := e.st.AccountByAppID(e.t.Context(), r.testid("app-id"))
-	if err != nil {
-		e.t.Fatalf("home shows AppID %q: %v", r.testid("app-id"), err)
-	}
-	return a
-}
