@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -121,7 +122,12 @@ func checkFixtureData(t *testing.T, st *Store, people int, appSecret bool) {
 	}
 	pending, err := st.CheckAccountPassword(ctx, "pending@example.com", "Pending-pass-1")
 	if err != nil || pending.Step != StepActivate {
-		t.Errorf("the waiting registration: %+v, %v", pending, err)
+		t.Fatalf("the waiting registration: %+v, %v", pending, err)
+	}
+	// Its mail now belongs to it, so the browser that registered sees it in /mailbox.
+	mails, err := st.Mailbox(ctx, []int64{pending.ID}, 10)
+	if err != nil || len(mails) != 1 || mails[0].To != "pending@example.com" || !strings.Contains(mails[0].Link, "/register/activate?token=") {
+		t.Errorf("mailbox of the waiting registration: %+v, %v", mails, err)
 	}
 }
 

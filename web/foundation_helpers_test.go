@@ -210,10 +210,10 @@ func (e *env) startRegistration(c *client, email string) {
 }
 
 // activationLink is the path of the newest activation link mailed to email, read off
-// the sandbox mailbox as a person would.
-func (e *env) activationLink(email string) string {
+// the sandbox mailbox of browser c (the one that registered) as a person would.
+func (e *env) activationLink(c *client, email string) string {
 	e.t.Helper()
-	mb := e.client().open("/mailbox")
+	mb := c.open("/mailbox")
 	wantStatus(e.t, mb, http.StatusOK)
 	href := mb.doc.Find(`article[data-testid="mail"][data-to="`+email+`"] a[href*="/register/activate?token="]`).First().AttrOr("href", "")
 	if href == "" {
@@ -234,7 +234,7 @@ func pathOf(u string) string {
 func (e *env) toSubject(c *client, email string) {
 	e.t.Helper()
 	e.startRegistration(c, email)
-	wantRedirect(e.t, c.open(e.activationLink(email)), false, "/register/subject")
+	wantRedirect(e.t, c.open(e.activationLink(c, email)), false, "/register/subject")
 }
 
 // badIDNumber is a valid ID number with one typo in its check character.
