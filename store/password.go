@@ -41,7 +41,7 @@ func (s *Store) ChangeAccountPassword(ctx context.Context, accountID, personID i
 		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET password_hash = ?, session_epoch = ? WHERE id = ?`, newHash, epoch, accountID); err != nil {
 			return fmt.Errorf("change password of %d: %w", accountID, err)
 		}
-		return s.logOp(ctx, tx, accountID, personID, "password_changed", "")
+		return s.logOp(ctx, tx, accountID, personID, opPasswordChanged, "", "")
 	})
 	return epoch, err
 }
