@@ -228,9 +228,13 @@ func (s *Store) decideAuth(ctx context.Context, tx *sql.Tx, id int64, v verdict)
 	if err != nil {
 		return 0, err
 	}
-	var rename string
+	var before string
+	if !a.AuthExpiresAt.IsZero() {
+		before = PlatformDay(a.AuthExpiresAt)
+	}
+	summary := change(before, PlatformDay(AuthValidUntil(now))) // the validity, then a rename
 	if req.NewName != "" && req.NewName != a.Name {
-		rename = change(a.Name, req.NewName)
+		summary += ", " + change(a.Name, req.NewName)
 		if taken, err := nameTakenTx(ctx, tx, a, req.NewName); err != nil {
 			return 0, err
 		} else if taken {
@@ -248,5 +252,5 @@ func (s *Store) decideAuth(ctx context.Context, tx *sql.Tx, id int64, v verdict)
 	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET auth_expires_at = ? WHERE id = ?`, until, a.ID); err != nil {
 		return 0, fmt.Errorf("authenticate %d: %w", a.ID, err)
 	}
-	return a.ID, s.logOp(ctx, tx, a.ID, 0, opAuthApproved, PlatformDay(AuthValidUntil(now)), rename)
+	return a.ID, s.logOp(ctx, tx, a.ID, 0, opAuthApproved, "", summary)
 }
