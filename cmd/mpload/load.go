@@ -30,12 +30,8 @@ func load(ctx context.Context, o options, stdout, logw io.Writer) error {
 	db, what := filepath.Join(dir, "load.db"), "a fresh database (the load account only)"
 	if o.db != "" {
 		what = "a copy of " + o.db
-		for _, suffix := range []string{"", "-wal"} {
-			if _, err := os.Stat(o.db + suffix); err == nil || suffix == "" {
-				if err := copyFile(o.db+suffix, db+suffix); err != nil {
-					return err
-				}
-			}
+		if err := copyDB(o.db, db); err != nil {
+			return err
 		}
 	}
 	st, err := store.Open(ctx, db)
@@ -163,11 +159,15 @@ func load(ctx context.Context, o options, stdout, logw io.Writer) error {
 		}
 	}
 	rep.write(stdout)
-	if prof != nil {
-		for _, t := range ts[1:] {
-			if err := prof.tops(ctx, stdout, t.name, t.slug); err != nil {
-				return err
-			}
+	if prof == nil {
+		return nil
+	}
+	if err := prof.suspectTable(ctx, stdout, ts[1:]); err != nil {
+		return err
+	}
+	for _, t := range ts[1:] {
+		if err := prof.tops(ctx, stdout, t.name, t.slug); err != nil {
+			return err
 		}
 	}
 	return nil

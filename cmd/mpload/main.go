@@ -117,7 +117,18 @@ func seedBig(ctx context.Context, o options, stdout io.Writer) error {
 	return nil
 }
 
-// copyFile copies src to dst (a database and its WAL, so runs leave the original as it was).
+// copyDB copies the database at src, with its write-ahead log if it has one, so a run
+// leaves the original as it was and runs on it stay comparable.
+func copyDB(src, dst string) error {
+	if err := copyFile(src, dst); err != nil {
+		return err
+	}
+	if _, err := os.Stat(src + "-wal"); err == nil {
+		return copyFile(src+"-wal", dst+"-wal")
+	}
+	return nil
+}
+
 func copyFile(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -95,4 +97,67 @@ func (p profiler) tops(ctx context.Context, w io.Writer, name, slug string) erro
 		fmt.Fprintf(w, "\n## %s — %s (%s)\n\n%s", name, k.name, p.file(slug, k.name), out)
 	}
 	return nil
+}
+
+// suspects are the likely costs the performance issue names, as pprof focus (and ignore)
+// expressions over function names. Per-row queries do not show in a profile: they are
+// counted in the code (BENCHMARKS.md).
+var suspects = []struct{ name, focus, ignore string }{
+	{"catalog lookups (go-i18n)", `go-i18n`, ""},
+	{"session cookie (securecookie, gob)", `gorilla/securecookie|gorilla/sessions`, ""},
+	{"CSRF middleware, its own work", `CSRFConfig\.ToMiddleware`, `web\.\(\*Server\)\.chrome`},
+	{"request log line (slog, write)", `logRequests|log/slog`, ""},
+	{"SQL prepare (parse, plan)", `_sqlite3LockAndPrepare`, ""},
+	{"SQL step (run the statements)", `Xsqlite3_step`, ""},
+	{"WAL write (pwrite)", `libc\.Xpwrite`, ""},
+	{"rendering (views, templ), less catalog", `mpconsole/views|a-h/templ`, `go-i18n`},
+	{"GC background marking", `runtime\.gcBgMarkWorker`, ""},
+}
+
+// suspectTable writes, for each suspect and target, the share of CPU time and of
+// allocated bytes spent in it, as "cpu % / alloc %".
+func (p profiler) suspectTable(ctx context.Context, w io.Writer, ts []target) error {
+	fmt.Fprintf(w, "\nShare of the server's CPU time / allocated bytes under each target's load:\n\n%-40s", "suspect")
+	for _, t := range ts {
+		fmt.Fprintf(w, " %16s", t.slug)
+	}
+	fmt.Fprintln(w)
+	for _, s := range suspects {
+		fmt.Fprintf(w, "%-40s", s.name)
+		for _, t := range ts {
+			var cells []string
+			for _, k := range kinds {
+				args := []string{"tool", "pprof", "-top", "-cum", "-nodecount=1", "-focus=" + s.focus}
+				if s.ignore != "" {
+					args = append(args, "-ignore="+s.ignore)
+				}
+				if k.topArgs != "" {
+					args = append(args, k.topArgs)
+				}
+				out, err := exec.CommandContext(ctx, "go", append(args, p.file(t.slug, k.name))...).Output()
+				if err != nil {
+					return fmt.Errorf("go tool pprof %s: %w", p.file(t.slug, k.name), err)
+				}
+				cells = append(cells, fmt.Sprintf("%.1f", cumShare(string(out))))
+			}
+			fmt.Fprintf(w, " %16s", strings.Join(cells, " / "))
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
+}
+
+// cumShare reads the cum% of the first row of a `pprof -top -cum` listing: with a focus,
+// the share of all samples that pass through it. No row is 0.
+func cumShare(top string) float64 {
+	_, rows, ok := strings.Cut(top, "flat%   sum%        cum   cum%\n")
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(rows)
+	if len(f) < 5 {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(strings.TrimSuffix(f[4], "%"), 64)
+	return v
 }
