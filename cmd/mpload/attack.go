@@ -21,6 +21,8 @@ type target struct {
 	name  string
 	slug  string // names its profile files
 	hello bool   // the bare handler the others are compared with
+	// server is the process that answers, whose CPU time is counted.
+	server *proc
 	// targeter is called before each attack of length du (the js_codes are minted there).
 	targeter func(du time.Duration) (vegeta.Targeter, error)
 	check    func(*vegeta.Result) string // "" for a good answer, else why not

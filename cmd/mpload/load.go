@@ -91,6 +91,12 @@ func load(ctx context.Context, o options, stdout, logw io.Writer) error {
 
 	var apiRate float64
 	all := targets(ctx, hello.base, srv.base, st, acct, &apiRate)
+	for i := range all {
+		all[i].server = srv
+		if all[i].hello {
+			all[i].server = hello
+		}
+	}
 	ts := []target{all[0]}
 	for _, t := range all[1:] {
 		if len(o.only) == 0 || slices.Contains(o.only, t.slug) {
@@ -136,7 +142,9 @@ func load(ctx context.Context, o options, stdout, logw io.Writer) error {
 			o.conns, o.duration, o.warmup, o.conns, o.conns),
 		fmt.Sprintf("database: %s; signed in as %s (%s) through the login pages", what, l.Email, l.AdminWechatID),
 		fmt.Sprintf("machine: %d CPUs, %s, load average before the measured runs %s", runtime.NumCPU(), runtime.Version(), loadAvg),
-		"hello: mpload's own bare net/http handler, in a process of its own as the server is; ratio: req/s over the mean of the hello runs just before and after",
+		"hello: mpload's own bare net/http handler, in a process of its own as the server is",
+		"ratio: req/s over the mean of the hello runs just before and after; cpu/req: the answering process's CPU time (user + system,",
+		"  /proc/PID/stat) per request; cpu ratio: the hello runs' cpu/req over the target's (what a load generator costing nothing would see)",
 	}}
 	if prof != nil {
 		rep.Header = append(rep.Header, "profiling: on (CPU and allocation profiles of every target run; the figures carry their cost)")
@@ -184,9 +192,20 @@ func measure(ctx context.Context, t target, conns int, du time.Duration, prof *p
 	if prof != nil && !t.hello {
 		wait = prof.during(ctx, t.slug, du)
 	}
+	cpu0, err := t.server.cpuTime()
+	if err != nil {
+		return row{}, err
+	}
 	r := attack(ctx, t, tr, conns, du)
 	if err := wait(); err != nil {
 		return row{}, err
+	}
+	cpu1, err := t.server.cpuTime()
+	if err != nil {
+		return row{}, err
+	}
+	if r.Requests > 0 {
+		r.CPU = (cpu1 - cpu0) / time.Duration(r.Requests)
 	}
 	if ctx.Err() != nil {
 		return row{}, errors.Join(ctx.Err(), fmt.Errorf("interrupted during %s", t.name))

@@ -100,6 +100,31 @@ func (p *proc) memory() (rss, hwm int64, err error) {
 	return statusKB(string(raw), "VmRSS") * 1024, statusKB(string(raw), "VmHWM") * 1024, nil
 }
 
+// clockTick is the unit of utime and stime in /proc/PID/stat (USER_HZ, 100 on Linux).
+const clockTick = 10 * time.Millisecond
+
+// cpuTime is the CPU time the process has used so far, user and system, all threads.
+func (p *proc) cpuTime() (time.Duration, error) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	return statCPU(string(raw)), nil
+}
+
+// statCPU reads utime + stime from a /proc/PID/stat line: the 14th and 15th fields,
+// counted after the command name in parentheses (which may hold spaces).
+func statCPU(stat string) time.Duration {
+	_, rest, _ := strings.Cut(stat, ") ")
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	user, _ := strconv.ParseInt(f[11], 10, 64)
+	sys, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(user+sys) * clockTick
+}
+
 // statusKB reads a "Key:   1234 kB" line of /proc/PID/status.
 func statusKB(status, key string) int64 {
 	for _, line := range strings.Split(status, "\n") {

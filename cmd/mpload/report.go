@@ -17,10 +17,14 @@ type row struct {
 	Requests, Errors int
 	Rate             float64 // good answers per second
 	P50, P99         time.Duration
+	CPU              time.Duration // the answering process's CPU time per request
 	// Ratio is Rate over the mean rate of the hello runs just before and after this one
 	// (0 for hello runs): the goals are ratios, so they hold on any machine.
-	Ratio   float64
-	Reasons map[string]int // why answers were not good, and how many
+	Ratio float64
+	// CPURatio is the hello runs' mean CPU per request over this one's: the ratio a load
+	// generator that costs nothing would see (the hello runs are bound by the client).
+	CPURatio float64
+	Reasons  map[string]int // why answers were not good, and how many
 }
 
 // setRatios compares each target run with the bare hello runs on either side of it, which
@@ -30,22 +34,30 @@ func setRatios(rows []row) {
 		if rows[i].Hello {
 			continue
 		}
-		var sum float64
-		var n int
+		var around []row
 		for j := i - 1; j >= 0; j-- {
 			if rows[j].Hello {
-				sum, n = sum+rows[j].Rate, n+1
+				around = append(around, rows[j])
 				break
 			}
 		}
 		for j := i + 1; j < len(rows); j++ {
 			if rows[j].Hello {
-				sum, n = sum+rows[j].Rate, n+1
+				around = append(around, rows[j])
 				break
 			}
 		}
-		if sum > 0 {
-			rows[i].Ratio = rows[i].Rate / (sum / float64(n))
+		var rate float64
+		var cpu time.Duration
+		for _, h := range around {
+			rate += h.Rate / float64(len(around))
+			cpu += h.CPU / time.Duration(len(around))
+		}
+		if rate > 0 {
+			rows[i].Ratio = rows[i].Rate / rate
+		}
+		if rows[i].CPU > 0 {
+			rows[i].CPURatio = float64(cpu) / float64(rows[i].CPU)
 		}
 	}
 }
@@ -62,12 +74,14 @@ func (r report) write(w io.Writer) {
 	for _, h := range r.Header {
 		fmt.Fprintln(w, h)
 	}
-	fmt.Fprintf(w, "\n%-36s %9s %10s %10s %8s %8s\n", "run", "req/s", "p50", "p99", "errors", "ratio")
+	fmt.Fprintf(w, "\n%-36s %9s %10s %10s %8s %8s %10s %9s\n", "run", "req/s", "p50", "p99", "errors", "ratio", "cpu/req", "cpu ratio")
 	for _, x := range r.Rows {
-		line := fmt.Sprintf("%-36s %9s %10s %10s %8d", x.Name, thousands(x.Rate), ms(x.P50), ms(x.P99), x.Errors)
+		ratio, cpuRatio := "", ""
 		if !x.Hello {
-			line += fmt.Sprintf(" %8s", fmt.Sprintf("%.1f %%", 100*x.Ratio))
+			ratio, cpuRatio = fmt.Sprintf("%.1f %%", 100*x.Ratio), fmt.Sprintf("%.1f %%", 100*x.CPURatio)
 		}
+		line := fmt.Sprintf("%-36s %9s %10s %10s %8d %8s %10s %9s", x.Name, thousands(x.Rate), ms(x.P50), ms(x.P99), x.Errors, ratio, us(x.CPU), cpuRatio)
+		line = strings.TrimRight(line, " ")
 		fmt.Fprintln(w, line)
 	}
 	for _, x := range r.Rows {
@@ -99,6 +113,8 @@ func thousands(f float64) string {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
+
+func us(d time.Duration) string { return thousands(float64(d)/float64(time.Microsecond)) + " µs" }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
 

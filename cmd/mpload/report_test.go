@@ -13,17 +13,21 @@ import (
 // A target is compared with the mean of the hello runs on either side of it, or with the
 // one there is.
 func TestSetRatios(t *testing.T) {
+	us := time.Microsecond
 	rows := []row{
-		{Name: "hello", Hello: true, Rate: 1000},
-		{Name: "members", Rate: 100},
-		{Name: "hello", Hello: true, Rate: 3000},
-		{Name: "post", Rate: 600},
+		{Name: "hello", Hello: true, Rate: 1000, CPU: 20 * us},
+		{Name: "members", Rate: 100, CPU: 1000 * us},
+		{Name: "hello", Hello: true, Rate: 3000, CPU: 40 * us},
+		{Name: "post", Rate: 600, CPU: 400 * us},
 		{Name: "token", Rate: 300},
 	}
 	setRatios(rows)
-	for i, want := range []float64{0, 0.05, 0, 0.2, 0.1} {
-		if got := rows[i].Ratio; got < want-1e-9 || got > want+1e-9 {
-			t.Errorf("row %d (%s): ratio %v, want %v", i, rows[i].Name, got, want)
+	for i, want := range []struct{ rate, cpu float64 }{{0, 0}, {0.05, 0.03}, {0, 0}, {0.2, 0.1}, {0.1, 0}} {
+		if got := rows[i].Ratio; got < want.rate-1e-9 || got > want.rate+1e-9 {
+			t.Errorf("row %d (%s): ratio %v, want %v", i, rows[i].Name, got, want.rate)
+		}
+		if got := rows[i].CPURatio; got < want.cpu-1e-9 || got > want.cpu+1e-9 {
+			t.Errorf("row %d (%s): CPU ratio %v, want %v", i, rows[i].Name, got, want.cpu)
 		}
 	}
 }
@@ -32,8 +36,9 @@ func TestReportWrite(t *testing.T) {
 	rep := report{
 		Header: []string{"mpload: 32 connections"},
 		Rows: []row{
-			{Name: "bare net/http hello", Hello: true, Rate: 35770.4, P50: 800 * time.Microsecond, P99: 3100 * time.Microsecond},
-			{Name: "members page", Rate: 804, P50: 38 * time.Millisecond, P99: 112 * time.Millisecond, Ratio: 0.0225,
+			{Name: "bare net/http hello", Hello: true, Rate: 35770.4, P50: 800 * time.Microsecond, P99: 3100 * time.Microsecond,
+				CPU: 25 * time.Microsecond},
+			{Name: "members page", Rate: 804, P50: 38 * time.Millisecond, P99: 112 * time.Millisecond, Ratio: 0.0225, CPU: 1290 * time.Microsecond, CPURatio: 0.0194,
 				Errors: 3, Reasons: map[string]int{"status 500": 2, "status 403": 1}},
 		},
 		RSS: 42 << 20, HWM: 55 << 20,
@@ -44,8 +49,8 @@ func TestReportWrite(t *testing.T) {
 	out := b.String()
 	for _, want := range []string{
 		"mpload: 32 connections\n",
-		"bare net/http hello                     35,770    0.80 ms    3.10 ms        0\n",
-		"members page                               804   38.00 ms  112.00 ms        3    2.2 %\n",
+		"bare net/http hello                     35,770    0.80 ms    3.10 ms        0               25 µs\n",
+		"members page                               804   38.00 ms  112.00 ms        3    2.2 %   1,290 µs     1.9 %\n",
 		"  members page: 1 × status 403\n  members page: 2 × status 500\n",
 		"VmRSS 42.0 MiB, peak VmHWM 55.0 MiB",
 		"median 50.00 ms over 3 starts (60.00 ms, 45.00 ms, 50.00 ms)",
@@ -103,6 +108,13 @@ func TestCodeTargeter(t *testing.T) {
 	}
 	if err := tr(&vegeta.Target{}); err != errNoCodes {
 		t.Fatalf("third target: %v, want errNoCodes", err)
+	}
+}
+
+func TestStatCPU(t *testing.T) {
+	stat := "4242 (mp console) S 1 4242 4242 0 -1 4194560 1200 0 0 0 250 37 0 0 20 0 9 0 123 0 0"
+	if got := statCPU(stat); got != 2870*time.Millisecond {
+		t.Fatalf("statCPU = %v, want 2.87s (250 + 37 ticks)", got)
 	}
 }
 
