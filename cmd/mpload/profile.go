@@ -28,9 +28,14 @@ var kinds = []struct{ name, path, topArgs string }{
 }
 
 // during starts the profiles of the next du of load on slug; wait returns once both
-// are saved. They cover du less a second, so that they end before the load does.
+// are saved. They cover du less a second, so that they end before the load does. A
+// garbage collection first (the heap profile with gc=1) books the allocations of earlier
+// runs, which the allocation profile would otherwise count at the next collection.
 func (p profiler) during(ctx context.Context, slug string, du time.Duration) (wait func() error) {
 	secs := max(1, int(du/time.Second)-1)
+	if err := p.fetch(ctx, fmt.Sprintf("http://%s/debug/pprof/heap?gc=1", p.addr), os.DevNull); err != nil {
+		return func() error { return err }
+	}
 	var wg sync.WaitGroup
 	errs := make([]error, len(kinds))
 	for i, k := range kinds {
