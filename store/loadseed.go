@@ -130,8 +130,8 @@ func (s *Store) MintJSCodes(ctx context.Context, accountID int64, n int) ([]stri
 			person, _ = res.LastInsertId()
 		}
 		codes[i] = randomHex(32)
-		if _, err := b.exec(`INSERT INTO js_codes (code_hash, account_id, person_id, version, created_at, expires_at)
-			VALUES (?, ?, ?, 'online', ?, ?)`, HashToken(codes[i]), accountID, person, fmtTime(now), fmtTime(now.Add(JSCodeTTL))); err != nil {
+		if _, err := b.exec(`INSERT INTO js_codes (code_hash, account_id, person_id, env, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, HashToken(codes[i]), accountID, person, EnvRelease, fmtTime(now), fmtTime(now.Add(JSCodeTTL))); err != nil {
 			return nil, fmt.Errorf("js_code: %w", err)
 		}
 	}

@@ -104,6 +104,7 @@ func (s *Server) routes() {
 	w.GET("/ops/registry", s.OpsRegistry, s.operator)
 	w.POST("/ops/registry", s.OpsRegistryAdd, s.operator)
 	w.POST("/ops/registry/:id/delete", s.OpsRegistryDelete, s.operator)
+	w.GET(views.PathOpsMailbox, s.OpsMailboxPage, s.operator)
 
 	// Ops decisions (SPEC §3, §7, §8).
 	w.POST("/ops/:kind/:id", s.OpsDecide, s.operator)

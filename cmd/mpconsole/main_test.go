@@ -95,7 +95,7 @@ func TestSubcommandHelp(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"serve", "--help"}, []string{"-addr", "MPCONSOLE_ADDR", "-db", "MPCONSOLE_DB", "-base-url", "MPCONSOLE_BASE_URL", "-smtp", "MPCONSOLE_SMTP"}},
+		{[]string{"serve", "--help"}, []string{"-addr", "MPCONSOLE_ADDR", "-db", "MPCONSOLE_DB", "-base-url", "MPCONSOLE_BASE_URL", "-smtp", "MPCONSOLE_SMTP", "-mail-from", "MPCONSOLE_MAIL_FROM"}},
 		{[]string{"ops", "grant", "--help"}, []string{"WECHAT_ID", "-db"}},
 		{[]string{"ops", "--help"}, []string{"grant", "revoke"}},
 		{[]string{"registry", "import", "-h"}, []string{"FILE", "-db"}},
@@ -134,6 +134,9 @@ func TestUsageErrors(t *testing.T) {
 		{"serve", "--freeze-delay", "soon"},
 		{"serve", "--freeze-delay", "-1m"},
 		{"serve", "--token-daily-quota", "0"},
+		{"serve", "--smtp", "mail.example.com"},
+		{"serve", "--smtp", "mail.example.com:smtp"},
+		{"serve", "--mail-from", "not an address"},
 	} {
 		_, errOut, err := cli(t.Context(), nil, args...)
 		var ue usageError
