@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 )
 
 // Content security (SPEC §17, §18; real: msg_sec_check version 2). The sandbox has no
@@ -49,7 +48,7 @@ type SecurityWord struct {
 // ParseSecurityWords reads the list as the page's text area holds it, one entry a line:
 // "WORD [review|risky] [LABEL]", the verdict risky and the label 21000 when left out (a
 // phrase may hold spaces; only its last fields are read as verdict and label). Blank lines
-// are skipped; a word listed twice keeps its first entry. Errors on "words":
+// are skipped. Errors on "words":
 // security_word_invalid (empty, over 50 characters or control characters),
 // security_label_invalid (a label not in SecurityLabels), security_words_quota (over 200).
 func ParseSecurityWords(text string) ([]SecurityWord, error) {
@@ -89,8 +88,7 @@ func checkSecurityWords(words []SecurityWord) error {
 		return invalid("words", "security_words_quota")
 	}
 	for _, w := range words {
-		if n := utf8.RuneCountInString(w.Word); n == 0 || n > MaxSecurityWord || !rulesText(w.Word, 1, MaxSecurityWord) ||
-			w.Suggest != SuggestReview && w.Suggest != SuggestRisky {
+		if !rulesText(w.Word, 1, MaxSecurityWord) || w.Suggest != SuggestReview && w.Suggest != SuggestRisky {
 			return invalid("words", "security_word_invalid")
 		}
 		if !slices.Contains(SecurityLabels, w.Label) {
