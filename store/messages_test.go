@@ -197,3 +197,12 @@ func TestSendChecksReleasedPage(t *testing.T) {
 	must(t, send("", "formal"))
 	wantAPIError(t, send("pages/missing/missing", "formal"), 41030)
 }
+
+// A notice's link opens the environment of its state.
+func TestNoticeEnv(t *testing.T) {
+	for state, env := range map[string]string{"formal": "release", "trial": "trial", "developer": "develop"} {
+		if got := (Notice{State: state}).Env(); got != env {
+			t.Errorf("state %s opens %q, want %q", state, got, env)
+		}
+	}
+}
