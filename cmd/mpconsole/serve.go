@@ -49,6 +49,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if *freezeDelay < 0 {
 		return usageError{"freeze-delay: must not be negative"}
 	}
+	if addr := getenv("MPCONSOLE_PPROF"); addr != "" {
+		stop, err := startPprof(addr)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	st, err := store.Open(ctx, *db)
 	if err != nil {
