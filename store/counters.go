@@ -27,6 +27,12 @@ const (
 	EndpointCode2Session    = "/sns/jscode2session"
 	EndpointDailySummary    = "/datacube/getweanalysisappiddailysummarytrend"
 	EndpointDailyVisitTrend = "/datacube/getweanalysisappiddailyvisittrend"
+	EndpointPhoneNumber     = "/wxa/business/getuserphonenumber"
+	EndpointSubscribeSend   = "/cgi-bin/message/subscribe/send"
+	EndpointGetTemplates    = "/wxaapi/newtmpl/gettemplate"
+	EndpointAddTemplate     = "/wxaapi/newtmpl/addtemplate"
+	EndpointDeleteTemplate  = "/wxaapi/newtmpl/deltemplate"
+	EndpointMsgSecCheck     = "/wxa/msg_sec_check"
 	// EndpointOther holds the successful calls counted before endpoints were recorded.
 	EndpointOther = "other"
 )
@@ -115,10 +121,33 @@ func (s *Store) countAPICall(ctx context.Context, tx *sql.Tx, accountID int64, e
 	return nil
 }
 
-// CountAPICall counts one call the web layer answered for a known account (one served by
-// an access token, or refused after its token named the account), with err the call's
-// outcome (see Outcome). The calls that carry the AppSecret (IssueAccessToken,
-// StableAccessToken, CodeToSession) count themselves.
+// tokenAPITx runs one call of the server API behind an access token (SPEC §17) for the
+// account its token named, in one write transaction, and counts it under endpoint: ok with
+// fn's writes; refused (or failed), with its outcome in a transaction of its own, since
+// the refused one rolls back.
+func (s *Store) tokenAPITx(ctx context.Context, accountID int64, endpoint string, fn func(tx *sql.Tx) error) error {
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return s.countAPICall(ctx, tx, accountID, endpoint, OutcomeOK)
+	})
+	if err == nil {
+		return nil
+	}
+	if cerr := s.CountAPICall(ctx, accountID, endpoint, err); cerr != nil {
+		return errors.Join(err, cerr)
+	}
+	return err
+}
+
+// CountAPICall counts one call the web layer answered for a known account without a store
+// call that counts itself (gettemplate, the analysis API), or refused after its token named
+// the account (CheckAccessToken's 42001 and superseded 40001), with err the call's outcome
+// (see Outcome). The calls that carry the AppSecret (IssueAccessToken, StableAccessToken,
+// CodeToSession) and the server API's own store calls (PhoneNumberForCode,
+// SendSubscribeMessage, AddMessageTemplate, DeleteMessageTemplate, CheckText,
+// MiniProgramCode) count themselves, refusals included.
 func (s *Store) CountAPICall(ctx context.Context, accountID int64, endpoint string, callErr error) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error { return s.countAPICall(ctx, tx, accountID, endpoint, Outcome(callErr)) })
 }

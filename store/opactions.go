@@ -80,6 +80,13 @@ var (
 	opUploadKeyIPsSet    = op("upload_key_ips_set")
 )
 
+// Subscribe-message templates and the content-security word list (SPEC §17, §18).
+var (
+	opMessageTemplateAdded   = op("message_template_added")
+	opMessageTemplateDeleted = op("message_template_deleted")
+	opSecurityWordsSet       = op("security_words_set")
+)
+
 // Versions, review and release (SPEC §12).
 var (
 	opVersionUploaded   = op("version_uploaded")

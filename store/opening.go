@@ -128,27 +128,21 @@ func (s *Store) ResolveOpen(ctx context.Context, appid string, personID int64, e
 func (s *Store) OpenVersion(ctx context.Context, personID int64, appid, env string) (Opened, JSCode, error) {
 	var out Opened
 	var code JSCode
-	err := s.withTx(ctx, func(tx *sql.Tx) (err error) {
-		out, code, err = s.openVersionTx(ctx, tx, personID, appid, env)
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		key, err := s.serverKey(ctx, tx, keyOpenID, 32)
+		if err != nil {
+			return err
+		}
+		if out, err = resolveTx(ctx, tx, key, appid, personID, env, s.now()); err != nil {
+			return err
+		}
+		code, err = s.issueCodeTx(ctx, tx, out.AccountID, appid, personID, env)
 		return err
 	})
 	if err != nil {
 		return Opened{}, JSCode{}, err
 	}
 	return out, code, nil
-}
-
-func (s *Store) openVersionTx(ctx context.Context, tx *sql.Tx, personID int64, appid, env string) (Opened, JSCode, error) {
-	key, err := s.serverKey(ctx, tx, keyOpenID, 32)
-	if err != nil {
-		return Opened{}, JSCode{}, err
-	}
-	out, err := resolveTx(ctx, tx, key, appid, personID, env, s.now())
-	if err != nil {
-		return Opened{}, JSCode{}, err
-	}
-	code, err := s.issueCodeTx(ctx, tx, out.AccountID, personID, env)
-	return out, code, err
 }
 
 // ReleasedApp is a search result of /wx/apps?q=.

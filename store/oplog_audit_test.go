@@ -111,6 +111,10 @@ func TestEveryChangeIsLogged(t *testing.T) {
 	key2, err := st.CompleteUploadKeyReset(ctx, scanned(PurposeUploadKey, a.ID), a.ID)
 	must(t, err)
 	must(t, st.SetUploadKeyIPs(ctx, a.ID, admin.ID, []string{"10.1.2.*"}))
+	tmpl, err := st.AddMessageTemplateAs(ctx, a.ID, admin.ID, 1927, []int{1, 2}, "")
+	must(t, err)
+	must(t, st.DeleteMessageTemplateAs(ctx, a.ID, admin.ID, tmpl))
+	must(t, st.SetSecurityWords(ctx, a.ID, admin.ID, []SecurityWord{{"赌博", "risky", 20006}}))
 
 	heir, err := st.CreatePerson(ctx, NewPerson{WechatID: "audit_heir", Nickname: "继任者", Password: "wx-pass", RealName: admin.RealName, IDNumber: admin.IDNumber})
 	must(t, err)
@@ -186,6 +190,9 @@ func TestEveryChangeIsLogged(t *testing.T) {
 		"audit_admin upload_key_generated |",
 		"audit_admin upload_key_reset |",
 		"audit_admin upload_key_ips_set | — → 10.1.2.*",
+		"audit_admin message_template_added 付款成功通知 | " + tmpl,
+		"audit_admin message_template_deleted 付款成功通知 | " + tmpl,
+		"audit_admin security_words_set | 0 → 1",
 		"audit_admin admin_transferred audit_heir | audit_admin → audit_heir",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

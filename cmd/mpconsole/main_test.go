@@ -151,7 +151,8 @@ func TestUsageErrors(t *testing.T) {
 	if _, _, err := cli(t.Context(), nil); !errors.As(err, new(usageError)) {
 		t.Fatalf("no command: %v", err)
 	}
-	for key, v := range map[string]string{"MPCONSOLE_FREEZE_DELAY": "10 minutes", "MPCONSOLE_TOKEN_DAILY_QUOTA": "many"} {
+	for key, v := range map[string]string{"MPCONSOLE_FREEZE_DELAY": "10 minutes", "MPCONSOLE_TOKEN_DAILY_QUOTA": "many",
+		"MPCONSOLE_PPROF": "0.0.0.0:6060"} {
 		if _, _, err := cli(t.Context(), map[string]string{key: v}, "serve"); !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), key) {
 			t.Errorf("%s=%q: %v, want a usage error naming it", key, v, err)
 		}

@@ -63,6 +63,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
+	// The profiles answer once the database is open and migrated, so whoever sees them
+	// answer may stop the server without interrupting a migration.
+	if addr := getenv("MPCONSOLE_PPROF"); addr != "" {
+		stop, err := startPprof(addr)
+		if err != nil {
+			l.Close()
+			return err
+		}
+		defer stop()
+	}
 	srv := web.New(st, keys, web.Options{BaseURL: strings.TrimRight(*base, "/"), SMTP: *smtpAddr, MailFrom: *mailFrom, Logger: logger,
 		TrustProxy: proxies, TokenDailyQuota: *quota, FreezeDelay: *freezeDelay})
 	url := "http://" + l.Addr().String()
