@@ -177,7 +177,7 @@ func (s *Store) CodeToSession(ctx context.Context, call APICall, code string) (W
 		if _, err := tx.ExecContext(ctx, `UPDATE js_codes SET used_at = ? WHERE id = ?`, fmtTime(now), codeID); err != nil {
 			return fmt.Errorf("spend js_code: %w", err)
 		}
-		key, err := s.serverKey(ctx, tx, keyOpenID, 32)
+		key, err := s.serverKey(keyOpenID)
 		if err != nil {
 			return err
 		}

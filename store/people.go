@@ -137,24 +137,6 @@ func (s *Store) PersonByWechatID(ctx context.Context, wechatID string) (Person, 
 	return scanPerson(s.read.QueryRowContext(ctx, `SELECT `+personColumns+` FROM people WHERE wechat_id = ?`, strings.TrimSpace(wechatID)))
 }
 
-// AuthenticatePerson checks a simulator sign-in; any mismatch is the one code login_failed.
-func (s *Store) AuthenticatePerson(ctx context.Context, wechatID, password string) (Person, error) {
-	var hash string
-	row := s.read.QueryRowContext(ctx, `SELECT `+personColumns+`, password_hash FROM people WHERE wechat_id = ?`, strings.TrimSpace(wechatID))
-	var p Person
-	err := row.Scan(&p.ID, &p.WechatID, &p.Nickname, &p.BoundEmail, &p.RealName, &p.IDNumber, &p.IsOperator, &hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		passwordMatches(dummyHash(), password) // same work as a real check, so timing tells nothing
-		return Person{}, invalid("", "login_failed")
-	} else if err != nil {
-		return Person{}, err
-	}
-	if !passwordMatches(hash, password) {
-		return Person{}, invalid("", "login_failed")
-	}
-	return p, nil
-}
-
 // dummyHash is compared against when no such login exists. It is made at PasswordCost,
 // so the comparison costs what a real one does whatever the cost is set to.
 var dummyHash = sync.OnceValue(func() string {
