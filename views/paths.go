@@ -26,6 +26,9 @@ const (
 	PathOps         = "/ops"
 	PathOpsRegistry = "/ops/registry"
 	PathPassword    = "/settings/password"
+	// The browsers signed in to the console (SPEC §6).
+	PathSessions       = "/settings/sessions"
+	PathSessionsOthers = "/settings/sessions/others/delete"
 )
 
 // PathWxScan is the phone page of a scan request.
