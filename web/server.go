@@ -50,8 +50,9 @@ type Options struct {
 	PasswordRefill   time.Duration
 }
 
-// Session and rate-limit defaults.
+// Session, rate-limit and API defaults.
 const (
+	DefaultTokenDailyQuota  = wxapi.DefaultTokenDailyQuota
 	DefaultSessionIdle      = 12 * time.Hour
 	DefaultSessionMax       = 7 * 24 * time.Hour
 	DefaultPasswordAttempts = 20

@@ -13,7 +13,6 @@ import (
 
 	"mpconsole/store"
 	"mpconsole/web"
-	"mpconsole/web/wxapi"
 )
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -23,7 +22,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	keyFile := fs.String("secret-key-file", "", "file holding the master key that session and data keys derive from; created with mode 0600 when missing (MPCONSOLE_SECRET_KEY gives the key itself; default: the database file name + .key)")
 	smtpAddr := fs.String("smtp", envOr(getenv, "MPCONSOLE_SMTP", ""), "host:port of an SMTP relay; mail is sent instead of kept in /mailbox (env MPCONSOLE_SMTP)")
 	trustProxy := fs.String("trust-proxy", envOr(getenv, "MPCONSOLE_TRUST_PROXY", ""), "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For names the API client for the IP whitelist (env MPCONSOLE_TRUST_PROXY; default: none, the connection's address counts)")
-	quotaDefault, err := envParsed(getenv, "MPCONSOLE_TOKEN_DAILY_QUOTA", wxapi.DefaultTokenDailyQuota, strconv.Atoi)
+	quotaDefault, err := envParsed(getenv, "MPCONSOLE_TOKEN_DAILY_QUOTA", web.DefaultTokenDailyQuota, strconv.Atoi)
 	if err != nil {
 		return err
 	}
