@@ -73,16 +73,7 @@ func (s *Server) htmlGuard(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) chrome(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		q := r.URL.Query().Get("lang")
-		var cookie string
-		if ck, err := r.Cookie(langCookie); err == nil {
-			cookie = ck.Value
-		}
-		lang, _ := views.MatchLanguage(q, cookie, r.Header.Get("Accept-Language"))
-		if picked, ok := views.MatchLanguage(q); ok {
-			lang = picked
-			c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, Secure: s.secure(c), SameSite: http.SameSiteLaxMode})
-		}
+		lang := s.language(c)
 		token, _ := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
 		ch := &views.Chrome{CSRF: token, Path: r.URL.Path, Mailbox: s.opts.SMTP == ""}
 		sessName := consoleSession
@@ -104,6 +95,23 @@ func (s *Server) chrome(next echo.HandlerFunc) echo.HandlerFunc {
 		c.SetRequest(r.WithContext(ctx))
 		return next(c)
 	}
+}
+
+// language is the page language: ?lang= (remembered in a cookie), the cookie, then
+// Accept-Language (SPEC §13).
+func (s *Server) language(c echo.Context) string {
+	r := c.Request()
+	q := r.URL.Query().Get("lang")
+	var cookie string
+	if ck, err := r.Cookie(langCookie); err == nil {
+		cookie = ck.Value
+	}
+	lang, _ := views.MatchLanguage(q, cookie, r.Header.Get("Accept-Language"))
+	if picked, ok := views.MatchLanguage(q); ok {
+		lang = picked
+		c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, Secure: s.secure(c), SameSite: http.SameSiteLaxMode})
+	}
+	return lang
 }
 
 // isWxPath tells the pages that belong to the simulator's session: /wx and /ops.

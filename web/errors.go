@@ -45,6 +45,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 			"route", c.Path(), "err", err) // the route pattern: paths carry tokens
 	}
 	ctx := c.Request().Context()
+	if chromeOf(c).Path == "" {
+		// No route ran the chrome (an unknown path or method): the page still speaks the
+		// visitor's language.
+		ctx = views.WithChrome(views.WithLanguage(ctx, s.language(c)), &views.Chrome{Path: c.Request().URL.Path})
+		c.SetRequest(c.Request().WithContext(ctx))
+	}
 	page(c, status, views.StatusText(ctx, status), views.ErrorPage(status, ""))
 }
 

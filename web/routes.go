@@ -15,13 +15,13 @@ import (
 // routes is the whole route table, grouped by surface (SPEC §1). The HTML routes are added
 // one by one with their guards (s.html), never through a group with middleware: Echo turns
 // a group's middleware into catch-all routes, which would put CSRF and sessions in front of
-// unknown paths and of the API.
+// unknown paths and of the API. Unknown paths and methods reach handleError as Echo's own
+// 404 and 405, which answers JSON under the API's prefixes and the error page elsewhere.
 func (s *Server) routes() {
 	e := s.echo
 	e.Use(middleware.RequestID(), s.logRequests(), middleware.Recover(), securityHeaders(), middleware.BodyLimit("8M"))
 	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
 	e.GET("/icons/:appid", s.IconServe) // public images: no session, no CSRF cookie
-	e.RouteNotFound("/*", func(echo.Context) error { return echo.ErrNotFound }, s.chrome)
 
 	s.html(http.MethodGet, "/", s.Root)
 

@@ -55,20 +55,16 @@ func New(st *store.Store, opts Options) *API {
 	return &API{store: st, log: opts.Logger, quota: opts.TokenDailyQuota}
 }
 
-// Mount registers the API's groups on e. Each group ends in a catch-all, so an unknown path
-// under a prefix reaches HandleError as a 404, whatever the method.
+// Mount registers the API's groups on e (groups without middleware, so Echo adds no
+// catch-all routes: an unknown path stays a 404 and a wrong method a 405 for HandleError).
 func (a *API) Mount(e *echo.Echo) {
 	cgi := e.Group("/cgi-bin")
 	cgi.GET("/token", a.Token)
 	cgi.POST("/stable_token", a.StableToken)
 	cgi.Match([]string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPatch, http.MethodDelete}, "/stable_token", a.RequirePost)
-	cgi.RouteNotFound("/*", notFound)
 	sns := e.Group("/sns")
 	sns.GET("/jscode2session", a.Code2Session)
-	sns.RouteNotFound("/*", notFound)
 }
-
-func notFound(echo.Context) error { return echo.ErrNotFound }
 
 // callIP is the address the IP whitelist judges: Echo's RealIP, which follows
 // X-Forwarded-For only from the trusted proxies the server was told of.
