@@ -3,11 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"os"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"strconv"
 	"time"
 
