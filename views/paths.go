@@ -34,6 +34,9 @@ const (
 // PathWxScan is the phone page of a scan request.
 func PathWxScan(token string) string { return "/wx/scan/" + url.PathEscape(token) }
 
+// PathSessionEnd signs out one browser on the sessions page.
+func PathSessionEnd(id int64) string { return fmt.Sprintf("/settings/sessions/%d/delete", id) }
+
 // PathOpsRegistryDelete removes one open-platform registry entry.
 func PathOpsRegistryDelete(id int64) string { return fmt.Sprintf("/ops/registry/%d/delete", id) }
 

@@ -91,3 +91,29 @@ func TestScanPageShowsNothingToOthers(t *testing.T) {
 		t.Fatalf("the named administrator does not see the registration: %q", r.testid("scan-email"))
 	}
 }
+
+// Two registrations that passed the subject step with one ID number at 4 of 5 accounts:
+// the first bound by its scan goes on; the second's waiting page says the quota is full
+// (409, id_quota_exceeded) and sends the person back to the subject.
+func TestAdminScanQuotaAtBind(t *testing.T) {
+	e := newEnv(t)
+	admin := e.person("admin_one", "张三")
+	for i := 0; i < 4; i++ {
+		e.account("a"+itoa(i)+"@example.com", admin, "personal")
+	}
+	first, second := e.client(), e.client()
+	e.toAdmin(first, "first@example.com", admin)
+	e.toAdmin(second, "second@example.com", admin)
+	phone := e.wx(admin)
+	for _, c := range []*client{first, second} {
+		decide(t, phone, scanPath(t, c.get("/register/admin")), "confirm")
+	}
+	if r := first.get("/register/admin"); r.location() != "/register/confirm" {
+		t.Fatalf("the fifth: %d → %q", r.status, r.location())
+	}
+	r := second.get("/register/admin")
+	wantStatus(t, r, http.StatusConflict)
+	if r.errCode("") != "id_quota_exceeded" || r.doc.Find(`a[href="/register/subject"]`).Length() != 1 {
+		t.Fatalf("the sixth: alert %q", r.errCode(""))
+	}
+}
