@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -14,8 +15,15 @@ import (
 // PasswordCost is the bcrypt cost for every stored password; tests lower it to keep fast.
 var PasswordCost = bcrypt.DefaultCost
 
+// bcryptSlots bounds how many bcrypt computations run at once to all cores but one: each
+// costs tens of milliseconds of CPU by design, and a burst of logins must not starve the
+// API (or the other pages) of the last core. Password work queues here instead.
+var bcryptSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))
+
 func hashPassword(pw string) (string, error) {
+	bcryptSlots <- struct{}{}
 	h, err := bcrypt.GenerateFromPassword([]byte(pw), PasswordCost)
+	<-bcryptSlots
 	if err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
@@ -23,6 +31,8 @@ func hashPassword(pw string) (string, error) {
 }
 
 func passwordMatches(hash, pw string) bool {
+	bcryptSlots <- struct{}{}
+	defer func() { <-bcryptSlots }()
 	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
 }
 
