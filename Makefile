@@ -20,15 +20,20 @@ test: $(ASSETS)
 bench: $(ASSETS)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-# check fails when the committed *_templ.go are stale, or gofmt/vet have something to say.
+# check fails when a .templ file is not formatted (templ fmt has then formatted it in place:
+# review and commit), the committed *_templ.go are stale, or gofmt, vet or staticcheck have
+# something to say.
 check: $(ASSETS)
+	@$(GO) tool templ fmt -fail -log-level error views || { echo "templ files were not formatted: 'go tool templ fmt views' has now formatted them; review and commit"; exit 1; }
 	$(GO) tool templ generate -path views
 	@git diff --exit-code --stat -- 'views/*_templ.go' || { echo "generated templ code is stale: run 'make generate' and commit"; exit 1; }
 	@test -z "$$(git ls-files --others --exclude-standard -- 'views/*_templ.go')" || { echo "uncommitted generated templ files"; exit 1; }
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt would change the files above"; exit 1; }
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 
 generate:
+	$(GO) tool templ fmt -log-level error views
 	$(GO) tool templ generate -path views
 
 assets: $(ASSETS)

@@ -2,7 +2,10 @@ module mpconsole
 
 go 1.26.8
 
-tool github.com/a-h/templ/cmd/templ
+tool (
+	github.com/a-h/templ/cmd/templ
+	honnef.co/go/tools/cmd/staticcheck
+)
 
 require (
 	github.com/nicksnyder/go-i18n/v2 v2.7.0
@@ -14,6 +17,15 @@ require (
 )
 
 require github.com/mileusna/useragent v1.3.5 // indirect
+
+require (
+	github.com/BurntSushi/toml v1.6.0 // indirect
+	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // indirect
+	github.com/emersion/go-smtp v0.25.1 // indirect
+	github.com/wneessen/go-mail v0.8.1 // indirect
+	golang.org/x/exp/typeparams v0.0.0-20231108232855-2478ac86f678 // indirect
+	honnef.co/go/tools v0.8.2 // indirect
+)
 
 require (
 	github.com/PuerkitoBio/goquery v1.13.0

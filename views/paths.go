@@ -25,6 +25,7 @@ const (
 	PathWxLogout    = "/wx/logout"
 	PathOps         = "/ops"
 	PathOpsRegistry = "/ops/registry"
+	PathOpsMailbox  = "/ops/mailbox"
 	PathPassword    = "/settings/password"
 	// The browsers signed in to the console (SPEC §6).
 	PathSessions       = "/settings/sessions"

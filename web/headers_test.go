@@ -183,7 +183,7 @@ func TestHostHeaderIgnored(t *testing.T) {
 	c := e.client()
 	wantStatus(t, c.fromHost("attacker.example", "POST", "/register", registrationForm("new@example.com")), http.StatusSeeOther)
 	wantStatus(t, c.fromHost("attacker.example", "POST", "/register/resend", url.Values{"email": {"new@example.com"}}), http.StatusSeeOther)
-	mails, err := e.st.Mailbox(t.Context(), 10)
+	mails, err := e.st.AllMail(t.Context(), 10)
 	if err != nil || len(mails) != 2 {
 		t.Fatalf("%d mails, %v", len(mails), err)
 	}

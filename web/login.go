@@ -35,11 +35,15 @@ func (s *Server) LoginCreate(c echo.Context) error {
 		return err
 	}
 	if a.Step != store.StepDone {
+		mailbox := s.session(c, consoleSession).Values[keyMailbox]
 		sess, err := s.renew(c, consoleSession)
 		if err != nil {
 			return err
 		}
-		sess.Values[keyRegistration] = a.ID
+		if mailbox != nil {
+			sess.Values[keyMailbox] = mailbox // this browser's mailbox survives the new session id
+		}
+		holdRegistration(sess, a.ID)
 		if err := s.save(c, sess); err != nil {
 			return err
 		}

@@ -110,6 +110,7 @@ func (s *Server) routes() {
 	s.html(http.MethodGet, "/ops/registry", s.OpsRegistry, s.operator)
 	s.html(http.MethodPost, "/ops/registry", s.OpsRegistryAdd, s.operator)
 	s.html(http.MethodPost, "/ops/registry/:id/delete", s.OpsRegistryDelete, s.operator)
+	s.html(http.MethodGet, views.PathOpsMailbox, s.OpsMailboxPage, s.operator)
 
 	// Ops decisions (SPEC §3, §7, §8).
 	s.html(http.MethodPost, "/ops/:kind/:id", s.OpsDecide, s.operator)

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gorilla/securecookie"
@@ -30,6 +29,8 @@ type Options struct {
 	BaseURL string
 	// SMTP, when set (host:port), sends mail instead of keeping it in /mailbox.
 	SMTP string
+	// MailFrom is the sender of every mail (empty: DefaultMailFrom).
+	MailFrom string
 	// Logger receives one line per request; nil discards.
 	Logger *slog.Logger
 	// TrustProxy lists the reverse proxies (addresses or prefixes) whose X-Forwarded-For
@@ -72,8 +73,8 @@ type Server struct {
 	actions map[string]store.Action
 	// csrfPlain and csrfSecure guard the HTML forms; the second sets a Secure cookie.
 	csrfPlain, csrfSecure echo.MiddlewareFunc
-	// mailMu lets one request at a time hand the outbox to SMTP, so no mail goes twice.
-	mailMu sync.Mutex
+	// nudge wakes the outbox worker when a request has queued mail.
+	nudge chan struct{}
 }
 
 // New builds the server around a store whose master key is unlocked (st.UseMasterKey with
@@ -89,7 +90,10 @@ func New(st *store.Store, master []byte, opts Options) *Server {
 	if opts.PasswordAttempts <= 0 {
 		opts.PasswordAttempts = DefaultPasswordAttempts
 	}
-	s := &Server{store: st, opts: opts, log: opts.Logger, actions: map[string]store.Action{},
+	if opts.MailFrom == "" {
+		opts.MailFrom = DefaultMailFrom
+	}
+	s := &Server{store: st, opts: opts, log: opts.Logger, actions: map[string]store.Action{}, nudge: make(chan struct{}, 1),
 		api:     wxapi.New(st, wxapi.Options{TokenDailyQuota: opts.TokenDailyQuota, Logger: opts.Logger}),
 		limiter: newIPLimiter(opts.PasswordAttempts, opts.PasswordRefill, st.Now)}
 	s.echo = echo.New()
@@ -183,8 +187,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // Serve answers on l until ctx ends, then shuts down gracefully (in-flight requests get
-// up to 10 seconds).
+// up to 10 seconds). The outbox worker runs alongside and is stopped after the last
+// request, so nothing is queued behind its back.
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	wctx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
+	worker := make(chan struct{})
+	go func() { defer close(worker); s.runOutbox(wctx) }()
+	defer func() { stopWorker(); <-worker }()
 	hs := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -96,7 +96,7 @@ func TestSubcommandHelp(t *testing.T) {
 		want []string
 	}{
 		{[]string{"serve", "--help"}, []string{"-addr", "MPCONSOLE_ADDR", "-db", "MPCONSOLE_DB", "-base-url", "MPCONSOLE_BASE_URL", "-smtp", "MPCONSOLE_SMTP",
-			"-secret-key-file", "MPCONSOLE_SECRET_KEY", "-session-idle", "MPCONSOLE_SESSION_IDLE", "-session-max", "MPCONSOLE_SESSION_MAX"}},
+			"-mail-from", "MPCONSOLE_MAIL_FROM", "-secret-key-file", "MPCONSOLE_SECRET_KEY", "-session-idle", "MPCONSOLE_SESSION_IDLE", "-session-max", "MPCONSOLE_SESSION_MAX"}},
 		{[]string{"rekey", "--help"}, []string{"-new-key-file", "-secret-key-file", "-db"}},
 		{[]string{"ops", "grant", "--help"}, []string{"WECHAT_ID", "-db"}},
 		{[]string{"ops", "--help"}, []string{"grant", "revoke"}},
@@ -140,6 +140,9 @@ func TestUsageErrors(t *testing.T) {
 		{"serve", "--session-max", "a week"},
 		{"rekey"},
 		{"rekey", "--db", db},
+		{"serve", "--smtp", "mail.example.com"},
+		{"serve", "--smtp", "mail.example.com:smtp"},
+		{"serve", "--mail-from", "not an address"},
 	} {
 		_, errOut, err := cli(t.Context(), nil, args...)
 		var ue usageError

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/mail"
 	"os"
 	"strconv"
 	"time"
@@ -21,6 +22,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	base := fs.String("base-url", envOr(getenv, "MPCONSOLE_BASE_URL", ""), "absolute URL put in QR codes and mails, e.g. http://192.168.1.5:8080; the Host header is never used (env MPCONSOLE_BASE_URL; default: http:// + the listen address)")
 	keyFile := fs.String("secret-key-file", "", "file holding the master key that session and data keys derive from; created with mode 0600 when missing (MPCONSOLE_SECRET_KEY gives the key itself; default: the database file name + .key)")
 	smtpAddr := fs.String("smtp", envOr(getenv, "MPCONSOLE_SMTP", ""), "host:port of an SMTP relay; mail is sent instead of kept in /mailbox (env MPCONSOLE_SMTP)")
+	mailFrom := fs.String("mail-from", envOr(getenv, "MPCONSOLE_MAIL_FROM", web.DefaultMailFrom), "sender address of every mail, e.g. \"mpconsole <noreply@example.com>\" (env MPCONSOLE_MAIL_FROM)")
 	trustProxy := fs.String("trust-proxy", envOr(getenv, "MPCONSOLE_TRUST_PROXY", ""), "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For names the API client for the IP whitelist (env MPCONSOLE_TRUST_PROXY; default: none, the connection's address counts)")
 	quotaDefault, err := envParsed(getenv, "MPCONSOLE_TOKEN_DAILY_QUOTA", web.DefaultTokenDailyQuota, strconv.Atoi)
 	if err != nil {
@@ -49,6 +51,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	proxies, err := web.ParseProxies(*trustProxy)
 	if err != nil {
 		return usageError{err.Error()}
+	}
+	if err := checkMailFlags(*smtpAddr, *mailFrom); err != nil {
+		return err
 	}
 	if *quota < 1 {
 		return usageError{"token-daily-quota: must be at least 1"}
@@ -86,7 +91,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if *base == "" {
 		*base = url
 	}
-	srv := web.New(st, master, web.Options{BaseURL: *base, SMTP: *smtpAddr, Logger: logger, TrustProxy: proxies,
+	srv := web.New(st, master, web.Options{BaseURL: *base, SMTP: *smtpAddr, MailFrom: *mailFrom, Logger: logger, TrustProxy: proxies,
 		TokenDailyQuota: *quota, FreezeDelay: *freezeDelay, SessionIdle: *sessionIdle, SessionMax: *sessionMax})
 	fmt.Fprintf(stdout, "mpconsole is serving %s (database %s)\n", url, *db)
 	fmt.Fprintf(stdout, "First run? Create a WeChat identity at %s/wx/signup, then register an account at %s/register.\n", url, url)
@@ -126,4 +131,18 @@ func envParsed[T any](getenv func(string) string, key string, def T, parse func(
 		return def, usageError{fmt.Sprintf("%s: %q is not valid", key, v)}
 	}
 	return out, nil
+}
+
+// checkMailFlags refuses an --smtp that is not host:port and a --mail-from that is not
+// one address, before anything is queued that could not be sent.
+func checkMailFlags(smtpAddr, from string) error {
+	if smtpAddr != "" {
+		if _, _, err := web.ParseSMTP(smtpAddr); err != nil {
+			return usageError{err.Error()}
+		}
+	}
+	if _, err := mail.ParseAddress(from); err != nil {
+		return usageError{fmt.Sprintf("mail-from: %q is not an email address", from)}
+	}
+	return nil
 }
