@@ -6,7 +6,7 @@ BIN   := bin/mpconsole
 ASSETS := static/assets/htmx.min.js static/assets/weui.min.css
 TEMPL := $(wildcard views/*.templ)
 
-.PHONY: run test check generate build bench assets clean
+.PHONY: run test check generate build bench load profile assets clean
 
 run: build
 	./$(BIN) serve
@@ -19,6 +19,15 @@ test: $(ASSETS)
 
 bench: $(ASSETS)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# load measures the server under load with cmd/mpload (BENCHMARKS.md); not part of test.
+# LOAD_FLAGS passes options, e.g. make load LOAD_FLAGS='-db big.db'.
+load: $(ASSETS)
+	$(GO) run ./cmd/mpload $(LOAD_FLAGS)
+
+# profile is the same run with pprof CPU and allocation profiles of each target in profiles/.
+profile: $(ASSETS)
+	$(GO) run ./cmd/mpload -profile profiles $(LOAD_FLAGS)
 
 # check fails when a .templ file is not formatted (templ fmt has then formatted it in place:
 # review and commit), the committed *_templ.go are stale, or gofmt, vet or staticcheck have

@@ -14,14 +14,15 @@ import (
 )
 
 // The store's data keys: random on first use and kept, wrapped under the master key, in
-// the data_keys table, so a restart changes no AppSecret hash, stable token or openid.
+// the data_keys table, so a restart changes no AppSecret or upload-key hash, stable token
+// or openid. (keyUploadKey is declared with the upload keys.)
 const (
 	keyAppSecret   = "appsecret_hmac_key" // keys the stored AppSecret hashes
 	keyStableToken = "stable_token_key"   // derives stable access tokens from their seeds
 	keyOpenID      = "openid_hmac_key"    // derives openids from (AppID, person)
 )
 
-var dataKeyNames = []string{keyAppSecret, keyStableToken, keyOpenID}
+var dataKeyNames = []string{keyAppSecret, keyStableToken, keyOpenID, keyUploadKey}
 
 // oldSessionKeys are the cookie keys earlier versions kept in plain text in settings; the
 // session keys now derive from the master key, so these rows are only deleted.

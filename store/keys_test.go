@@ -9,13 +9,14 @@ import (
 	"errors"
 	"io/fs"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/pressly/goose/v3"
 )
 
-// A database from before master keys (migrations up to 0005, the AppSecret hashing key in
+// A database from before master keys (every migration before this one, the AppSecret hashing key in
 // plain text in settings) opens with a master key, and the AppSecret generated before keeps
 // working; the plain-text keys, the old session keys among them, are gone from the file.
 func TestPlainKeysOfAnOldDatabaseAreWrapped(t *testing.T) {
@@ -30,7 +31,7 @@ func TestPlainKeysOfAnOldDatabaseAreWrapped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.UpTo(ctx, 5); err != nil {
+	if _, err := p.UpTo(ctx, 6); err != nil {
 		t.Fatal(err)
 	}
 	plainKey := []byte("0123456789abcdef0123456789abcdef")
@@ -156,5 +157,49 @@ func TestWithTxRollsBackOnPanic(t *testing.T) {
 	})
 	if err != nil || f.count(`SELECT count(*) FROM registry`) != 1 {
 		t.Fatalf("the next transaction: %v", err)
+	}
+}
+
+// The databases of earlier versions (testdata) keep their AppSecret hashing key through
+// the wrapping: the key unlocked by the master key is the plain-text one they held, so
+// every AppSecret they issued stays valid; no plain-text key is left in them.
+func TestFixtureKeysSurviveWrapping(t *testing.T) {
+	for _, file := range []string{"main-8861045.db", "main-ae13a5c.db", "main-396acaf.db"} {
+		t.Run(file, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), file)
+			b, err := os.ReadFile(filepath.Join("testdata", file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			db, err := sql.Open("sqlite", dsn(path, false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var plain []byte
+			err = db.QueryRow(`SELECT value FROM settings WHERE key = 'appsecret_hmac_key'`).Scan(&plain)
+			db.Close()
+			if err != nil || len(plain) != 32 {
+				t.Fatalf("the fixture's plain AppSecret key: %d bytes, %v", len(plain), err)
+			}
+			st, err := Open(t.Context(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if err := st.UseMasterKey(t.Context(), testMasterKey); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := st.serverKey(keyAppSecret); string(got) != string(plain) {
+				t.Fatal("the unlocked AppSecret key is not the fixture's: its AppSecrets would fail")
+			}
+			var n int
+			st.read.QueryRowContext(t.Context(), `SELECT count(*) FROM settings`).Scan(&n)
+			if n != 0 {
+				t.Fatalf("%d plain-text keys left", n)
+			}
+		})
 	}
 }

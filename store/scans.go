@@ -15,6 +15,7 @@ const (
 	PurposeBindAdmin     = "bind_admin"
 	PurposeResetSecret   = "reset_secret"
 	PurposeTransferAdmin = "transfer_admin"
+	PurposeUploadKey     = "upload_key"
 )
 
 // ScanTTL is how long a QR code can be scanned, and how much longer a confirmed scan may
@@ -204,7 +205,7 @@ func (s *Store) mayDecide(ctx context.Context, tx querier, sc Scan, personID int
 		if !roles.Can(ActView) {
 			return "not_a_member", nil
 		}
-	case PurposeResetSecret:
+	case PurposeResetSecret, PurposeUploadKey:
 		roles, err := rolesOf(ctx, tx, sc.AccountID, personID)
 		if err != nil {
 			return "", err

@@ -158,7 +158,7 @@ func TestUsageErrors(t *testing.T) {
 		t.Fatalf("no command: %v", err)
 	}
 	for key, v := range map[string]string{"MPCONSOLE_FREEZE_DELAY": "10 minutes", "MPCONSOLE_TOKEN_DAILY_QUOTA": "many",
-		"MPCONSOLE_SESSION_IDLE": "half a day", "MPCONSOLE_SECRET_KEY": "too-short"} {
+		"MPCONSOLE_SESSION_IDLE": "half a day", "MPCONSOLE_SECRET_KEY": "too-short", "MPCONSOLE_PPROF": "0.0.0.0:6060"} {
 		if _, _, err := cli(t.Context(), map[string]string{key: v}, "serve"); !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), key) {
 			t.Errorf("%s=%q: %v, want a usage error naming it", key, v, err)
 		}

@@ -71,6 +71,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	if addr := getenv("MPCONSOLE_PPROF"); addr != "" {
+		stop, err := startPprof(addr)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	st, err := store.Open(ctx, *db)
 	if err != nil {
