@@ -64,19 +64,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if *sessionIdle <= 0 || *sessionMax <= 0 {
 		return usageError{"session-idle, session-max: must be positive"}
 	}
+	if addr := getenv("MPCONSOLE_PPROF"); addr != "" {
+		if err := checkPprofAddr(addr); err != nil {
+			return err
+		}
+	}
 	if *keyFile == "" {
 		*keyFile = keyFileFor(*db)
 	}
 	master, created, err := masterKey(getenv, *keyFile, true, stdout)
 	if err != nil {
 		return err
-	}
-	if addr := getenv("MPCONSOLE_PPROF"); addr != "" {
-		stop, err := startPprof(addr)
-		if err != nil {
-			return err
-		}
-		defer stop()
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	st, err := store.Open(ctx, *db)
@@ -93,6 +91,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	l, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	// Profiles are served once the store is open, so an answer from them means the server
+	// is up (and a stop then finds nothing half-opened).
+	if addr := getenv("MPCONSOLE_PPROF"); addr != "" {
+		stop, err := startPprof(addr)
+		if err != nil {
+			l.Close()
+			return err
+		}
+		defer stop()
 	}
 	url := listenURL(l.Addr())
 	if *base == "" {
