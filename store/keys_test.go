@@ -31,7 +31,7 @@ func TestPlainKeysOfAnOldDatabaseAreWrapped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.UpTo(ctx, 6); err != nil {
+	if _, err := p.UpTo(ctx, 7); err != nil {
 		t.Fatal(err)
 	}
 	plainKey := []byte("0123456789abcdef0123456789abcdef")

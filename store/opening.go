@@ -136,7 +136,7 @@ func (s *Store) OpenVersion(ctx context.Context, personID int64, appid, env stri
 		if out, err = resolveTx(ctx, tx, key, appid, personID, env, s.now()); err != nil {
 			return err
 		}
-		code, err = s.issueCodeTx(ctx, tx, out.AccountID, personID, env)
+		code, err = s.issueCodeTx(ctx, tx, out.AccountID, appid, personID, env)
 		return err
 	})
 	if err != nil {

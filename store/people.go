@@ -44,12 +44,14 @@ type Person struct {
 	BoundEmail string
 	RealName   string
 	IDNumber   string
+	Phone      string // "+CC NUMBER" (see CanonicalPhone), or ""
 	IsOperator bool
 }
 
 // NewPerson is what the /wx sign-up form asks for.
 type NewPerson struct {
 	WechatID, Nickname, Password, RealName, IDNumber, BoundEmail string
+	Phone                                                        string // optional; see CanonicalPhone
 }
 
 // CreatePerson validates and stores a new WeChat identity. Uniqueness of the WeChat ID and
@@ -85,6 +87,10 @@ func (s *Store) CreatePerson(ctx context.Context, n NewPerson) (Person, error) {
 	if n.BoundEmail != "" && !CheckEmail(n.BoundEmail) {
 		p.Add("bound_email", "email_invalid")
 	}
+	phone, ok := CanonicalPhone(n.Phone)
+	if !ok {
+		p.Add("phone", "wx_phone_invalid")
+	}
 	if err := p.Err(); err != nil {
 		return Person{}, err
 	}
@@ -114,23 +120,23 @@ func (s *Store) CreatePerson(ctx context.Context, n NewPerson) (Person, error) {
 		if err := p.Err(); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO people (wechat_id, nickname, password_hash, bound_email, real_name, id_number, created_at)
-			VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?)`, n.WechatID, n.Nickname, hash, n.BoundEmail, n.RealName, n.IDNumber, fmtTime(s.now()))
+		res, err := tx.ExecContext(ctx, `INSERT INTO people (wechat_id, nickname, password_hash, bound_email, real_name, id_number, phone, created_at)
+			VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?)`, n.WechatID, n.Nickname, hash, n.BoundEmail, n.RealName, n.IDNumber, phone, fmtTime(s.now()))
 		if err != nil {
 			return fmt.Errorf("insert person %q: %w", n.WechatID, err)
 		}
 		id, _ := res.LastInsertId()
-		out = Person{ID: id, WechatID: n.WechatID, Nickname: n.Nickname, BoundEmail: n.BoundEmail, RealName: n.RealName, IDNumber: n.IDNumber}
+		out = Person{ID: id, WechatID: n.WechatID, Nickname: n.Nickname, BoundEmail: n.BoundEmail, RealName: n.RealName, IDNumber: n.IDNumber, Phone: phone}
 		return nil
 	})
 	return out, err
 }
 
-const personColumns = `id, wechat_id, nickname, COALESCE(bound_email, ''), real_name, id_number, is_operator`
+const personColumns = `id, wechat_id, nickname, COALESCE(bound_email, ''), real_name, id_number, phone, is_operator`
 
 func scanPerson(row interface{ Scan(...any) error }) (Person, error) {
 	var p Person
-	err := row.Scan(&p.ID, &p.WechatID, &p.Nickname, &p.BoundEmail, &p.RealName, &p.IDNumber, &p.IsOperator)
+	err := row.Scan(&p.ID, &p.WechatID, &p.Nickname, &p.BoundEmail, &p.RealName, &p.IDNumber, &p.Phone, &p.IsOperator)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Person{}, ErrNotFound
 	}

@@ -92,8 +92,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	// Profiles are served once the store is open, so an answer from them means the server
-	// is up (and a stop then finds nothing half-opened).
+	// The profiles answer once the database is open and migrated, so whoever sees them
+	// answer may stop the server without interrupting a migration.
 	if addr := getenv("MPCONSOLE_PPROF"); addr != "" {
 		stop, err := startPprof(addr)
 		if err != nil {
