@@ -14,8 +14,10 @@ run: build
 build: $(ASSETS) generate
 	$(GO) build -o $(BIN) ./cmd/mpconsole
 
+# -timeout: the web package's race-enabled suite takes 5–10 minutes on a busy 2-core
+# machine, close to go test's default limit of 10.
 test: $(ASSETS)
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 bench: $(ASSETS)
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -15,7 +15,7 @@ import (
 
 // noteOpenTx records that person opened the account's mini program now.
 func (s *Store) noteOpenTx(ctx context.Context, tx *sql.Tx, accountID int64, appid string, personID int64, now time.Time) error {
-	key, err := s.serverKey(ctx, tx, keyOpenID, 32)
+	key, err := s.serverKey(keyOpenID)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func appUserTx(ctx context.Context, q querier, accountID int64, openid string) (
 // OpenID is person's openid in the mini program appid, as jscode2session answers it: for
 // the simulator and the sandbox, which show it, and for tests that play the server.
 func (s *Store) OpenID(ctx context.Context, appid string, personID int64) (string, error) {
-	key, err := s.Secret(ctx, keyOpenID, 32)
+	key, err := s.serverKey(keyOpenID)
 	if err != nil {
 		return "", err
 	}

@@ -12,6 +12,9 @@ func BenchmarkSeedDemo(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		st, err := Open(context.Background(), filepath.Join(b.TempDir(), "demo.db"))
+		if err == nil {
+			err = st.UseMasterKey(context.Background(), testMasterKey)
+		}
 		if err != nil {
 			b.Fatal(err)
 		}

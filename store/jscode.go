@@ -211,7 +211,7 @@ func (s *Store) codeToSessionTx(ctx context.Context, tx *sql.Tx, id int64, appid
 	if _, err := tx.ExecContext(ctx, `UPDATE js_codes SET used_at = ? WHERE id = ?`, fmtTime(now), codeID); err != nil {
 		return WxSession{}, fmt.Errorf("spend js_code: %w", err)
 	}
-	key, err := s.serverKey(ctx, tx, keyOpenID, 32)
+	key, err := s.serverKey(keyOpenID)
 	if err != nil {
 		return WxSession{}, err
 	}

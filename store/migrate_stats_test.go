@@ -24,7 +24,7 @@ func TestMigrationCarriesStatsAndLog(t *testing.T) {
 	must(t, err)
 	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
 	must(t, err)
-	_, err = p.UpTo(ctx, 7)
+	_, err = p.UpTo(ctx, 8)
 	must(t, err)
 	for _, q := range []string{
 		`INSERT INTO people (id, wechat_id, nickname, password_hash, created_at) VALUES (1, 'old_one', 'P', 'x', 'x'), (2, 'old_two', 'Q', 'x', 'x')`,
@@ -68,7 +68,7 @@ func TestMigrationCarriesStatsAndLog(t *testing.T) {
 			}
 		}
 	}
-	_, err = p.UpTo(ctx, 8)
+	_, err = p.UpTo(ctx, 9)
 	must(t, err)
 	check()
 	_, err = p.Down(ctx)
@@ -77,7 +77,7 @@ func TestMigrationCarriesStatsAndLog(t *testing.T) {
 		FROM daily_counts ORDER BY 1`); !slices.Equal(got, []string{"2026-01-01 5 2 4 旧名字,1.0.0,1.0.0", "2026-01-02 1 1 3 旧名字,1.0.0,1.0.0"}) {
 		t.Errorf("after the step back: %q", got)
 	}
-	_, err = p.UpTo(ctx, 8)
+	_, err = p.UpTo(ctx, 9)
 	must(t, err)
 	check()
 	must(t, db.Close())

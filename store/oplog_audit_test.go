@@ -94,18 +94,22 @@ func TestEveryChangeIsLogged(t *testing.T) {
 	must(t, err)
 	must(t, st.RemoveMember(ctx, a.ID, admin.ID, KindExperience, exp.ID))
 
-	first, err := st.CompleteSecretReset(ctx, scanned(PurposeResetSecret, a.ID), a.ID)
-	must(t, err)
-	second, err := st.CompleteSecretReset(ctx, scanned(PurposeResetSecret, a.ID), a.ID)
-	must(t, err)
+	secret := func() string {
+		t.Helper()
+		token := scanned(PurposeResetSecret, a.ID)
+		must(t, st.CompleteSecretReset(ctx, token, a.ID))
+		s, err := st.TakeOneTime(ctx, OneTimeAppSecret, token, a.ID)
+		must(t, err)
+		return s
+	}
+	first, second := secret(), secret()
 	must(t, st.SetSecretFrozen(ctx, a.ID, admin.ID, true, 0))
 	must(t, st.SetSecretFrozen(ctx, a.ID, admin.ID, false, 0))
 	must(t, st.SetIPWhitelist(ctx, a.ID, admin.ID, []string{"10.0.0.1"}))
 	must(t, st.SetIPWhitelist(ctx, a.ID, admin.ID, []string{"10.0.0.1", "192.168.0.0/16"}))
 	must(t, st.SetServerDomains(ctx, a.ID, admin.ID, map[string][]string{"request": {"https://api.example.com"}, "socket": {"wss://ws.example.com"}}))
 	newPassword := "N3w-passw0rd!"
-	_, err = st.ChangeAccountPassword(ctx, a.ID, admin.ID, PasswordChange{Current: goodPassword, New: newPassword, Confirm: newPassword})
-	must(t, err)
+	must(t, st.ChangeAccountPassword(ctx, a.ID, admin.ID, "", PasswordChange{Current: goodPassword, New: newPassword, Confirm: newPassword}))
 	key1, err := st.CompleteUploadKeyReset(ctx, scanned(PurposeUploadKey, a.ID), a.ID)
 	must(t, err)
 	key2, err := st.CompleteUploadKeyReset(ctx, scanned(PurposeUploadKey, a.ID), a.ID)
@@ -118,7 +122,7 @@ func TestEveryChangeIsLogged(t *testing.T) {
 
 	heir, err := st.CreatePerson(ctx, NewPerson{WechatID: "audit_heir", Nickname: "继任者", Password: "wx-pass", RealName: admin.RealName, IDNumber: admin.IDNumber})
 	must(t, err)
-	tr, err := st.StartTransfer(ctx, a.ID, heir.WechatID)
+	tr, err := st.StartTransfer(ctx, a.ID, heir.WechatID, Requester{})
 	must(t, err)
 	_, err = st.DecideScan(ctx, tr.OldToken, admin.ID, true)
 	must(t, err)

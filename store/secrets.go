@@ -12,14 +12,6 @@ import (
 	"time"
 )
 
-// Server keys kept in the settings table, like the session keys: random on first use, so
-// a restart changes no AppSecret hash, stable token or openid.
-const (
-	keyAppSecret   = "appsecret_hmac_key" // keys the stored AppSecret hashes
-	keyStableToken = "stable_token_key"   // derives stable access tokens from their seeds
-	keyOpenID      = "openid_hmac_key"    // derives openids from (AppID, person)
-)
-
 // The AppSecret states of SPEC §10.
 const (
 	SecretNone   = "none"
@@ -105,7 +97,7 @@ func appSecretMatches(key []byte, stored, secret string) bool {
 
 // StartSecretReset asks for the reset_secret scan that generating or resetting the
 // AppSecret needs; a frozen secret must be unfrozen first.
-func (s *Store) StartSecretReset(ctx context.Context, accountID int64) (string, error) {
+func (s *Store) StartSecretReset(ctx context.Context, accountID int64, req Requester) (string, error) {
 	r, ok, err := secretRowTx(ctx, s.read, accountID)
 	if err != nil {
 		return "", err
@@ -113,15 +105,15 @@ func (s *Store) StartSecretReset(ctx context.Context, accountID int64) (string, 
 	if ok && r.frozenAt(s.now()) {
 		return "", invalid("", "secret_frozen")
 	}
-	return s.CreateScan(ctx, PurposeResetSecret, accountID, 0)
+	return s.CreateScan(ctx, PurposeResetSecret, accountID, 0, req)
 }
 
 // CompleteSecretReset spends the confirmed reset_secret scan and generates a new AppSecret
-// (32 lowercase hex from crypto/rand). The old one fails from this moment. The secret is
-// returned once, for the one-time page, and only its keyed hash is stored.
-func (s *Store) CompleteSecretReset(ctx context.Context, token string, accountID int64) (string, error) {
-	var secret string
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
+// (32 lowercase hex from crypto/rand). The old one fails from this moment. Only its keyed
+// hash is stored for good; the secret itself waits, sealed, for its one view on the page of
+// the scan's token (TakeOneTime with OneTimeAppSecret).
+func (s *Store) CompleteSecretReset(ctx context.Context, token string, accountID int64) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
 		sc, err := s.consumeScan(ctx, tx, token, PurposeResetSecret, accountID)
 		if err != nil {
 			return err
@@ -133,13 +125,12 @@ func (s *Store) CompleteSecretReset(ctx context.Context, token string, accountID
 		if !roles.Has(RoleAdmin) {
 			return invalid("", "not_admin")
 		}
-		secret, err = s.newSecretTx(ctx, tx, accountID, sc.PersonID)
-		return err
+		secret, err := s.newSecretTx(ctx, tx, accountID, sc.PersonID)
+		if err != nil {
+			return err
+		}
+		return s.putOneTime(ctx, tx, OneTimeAppSecret, token, accountID, secret)
 	})
-	if err != nil {
-		return "", err
-	}
-	return secret, nil
 }
 
 // newSecretTx generates the account's AppSecret for the administrator personID, replacing
@@ -152,7 +143,7 @@ func (s *Store) newSecretTx(ctx context.Context, tx *sql.Tx, accountID, personID
 	if had && old.frozenAt(s.now()) {
 		return "", invalid("", "secret_frozen")
 	}
-	key, err := s.serverKey(ctx, tx, keyAppSecret, 32)
+	key, err := s.serverKey(keyAppSecret)
 	if err != nil {
 		return "", err
 	}

@@ -23,6 +23,9 @@ func benchAccounts(b *testing.B, fill func(tx *sql.Tx, account int64) error) (st
 	b.Helper()
 	ctx := context.Background()
 	st, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	if err == nil {
+		err = st.UseMasterKey(ctx, testMasterKey)
+	}
 	if err != nil {
 		b.Fatal(err)
 	}

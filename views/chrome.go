@@ -75,6 +75,7 @@ var Nav = []NavItem{
 	{PathMembers, "nav.members", store.ActManageExperience},
 	{PathDevSettings, "nav.dev", store.ActViewDev},
 	{PathPassword, "nav.password", store.ActAccount},
+	{PathSessions, "nav.sessions", store.ActView},
 }
 
 func csrfHeader(ctx context.Context) string {

@@ -203,10 +203,10 @@ func TestNavFollowsTheMatrix(t *testing.T) {
 	e := newEnv(t)
 	tm := newTeam(e)
 	want := map[string]string{
-		"administrator": "[/home /settings/basic /members /dev/settings /settings/password]",
-		"operator":      "[/home /settings/basic /members]",
-		"developer":     "[/home /settings/basic /members /dev/settings]",
-		"analyst":       "[/home /settings/basic /members]",
+		"administrator": "[/home /settings/basic /members /dev/settings /settings/password /settings/sessions]",
+		"operator":      "[/home /settings/basic /members /settings/sessions]",
+		"developer":     "[/home /settings/basic /members /dev/settings /settings/sessions]",
+		"analyst":       "[/home /settings/basic /members /settings/sessions]",
 	}
 	for _, s := range seats[:4] {
 		r := e.console(tm.a, *s.who(tm)).get("/home")
@@ -239,6 +239,9 @@ func TestConsoleRoutesUseSpecRows(t *testing.T) {
 		"POST /settings/verify":                      store.ActEditBasic,
 		"GET /settings/password":                     store.ActAccount,
 		"POST /settings/password":                    store.ActAccount,
+		"GET /settings/sessions":                     store.ActView, // every member manages their own browsers
+		"POST /settings/sessions/:id/delete":         store.ActView,
+		"POST /settings/sessions/others/delete":      store.ActView,
 		"GET /members":                               store.ActManageExperience,
 		"POST /members/project":                      store.ActManageProject,
 		"POST /members/project/:id/roles":            store.ActManageProject,

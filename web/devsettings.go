@@ -11,12 +11,6 @@ import (
 	"mpconsole/views"
 )
 
-// keyNewSecret holds "token:secret" in the console session between the GET that spends
-// the confirmed reset_secret scan and the one-time page. The plaintext AppSecret lives
-// only there: in the encrypted, HttpOnly session cookie of the browser that asked for it,
-// never in the database, and the one-time page deletes it.
-const keyNewSecret = "new_secret"
-
 // DevSettingsPage is the credential page: AppID, AppSecret state, whitelist, domains.
 func (s *Server) DevSettingsPage(c echo.Context) error {
 	return s.devSettingsPage(c, http.StatusOK, views.Form{})
@@ -46,7 +40,7 @@ func (s *Server) devSettingsPage(c echo.Context, status int, f views.Form) error
 			f.Values[k] = strings.Join(ds.Domains[k], "\n")
 		}
 	}
-	v := views.DevSettingsView{Account: acc.Account, Secret: sec, APIBase: s.baseURL(c), Form: f}
+	v := views.DevSettingsView{Account: acc.Account, Secret: sec, APIBase: s.opts.BaseURL, Form: f}
 	return page(c, status, title(c, "dev.title"), views.DevSettingsPage(v))
 }
 
@@ -101,7 +95,7 @@ func (s *Server) secretFrozen(c echo.Context, freeze bool) error {
 // SecretCreate starts generating (or resetting) the AppSecret: a reset_secret scan that
 // only the administrator can confirm.
 func (s *Server) SecretCreate(c echo.Context) error {
-	token, err := s.store.StartSecretReset(c.Request().Context(), access(c).Account.ID)
+	token, err := s.store.StartSecretReset(c.Request().Context(), access(c).Account.ID, requester(c))
 	if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
 		return s.devSettingsPage(c, http.StatusUnprocessableEntity, views.Form{Errors: ve.Fields})
 	} else if err != nil {
@@ -116,7 +110,7 @@ func (s *Server) secretScan(c echo.Context, token string) (store.Scan, error) {
 }
 
 // SecretWaitPage waits for the scan; once it is confirmed, this GET generates the secret,
-// keeps it in the session cookie only, and sends the browser to the one-time page.
+// which the store keeps sealed for its one view, and sends the browser to the one-time page.
 func (s *Server) SecretWaitPage(c echo.Context) error {
 	token := c.Param("token")
 	sc, err := s.secretScan(c, token)
@@ -128,7 +122,7 @@ func (s *Server) SecretWaitPage(c echo.Context) error {
 	}
 	f, status := views.Form{}, http.StatusOK
 	if sc.State(s.store.Now()) == "confirmed" {
-		secret, err := s.store.CompleteSecretReset(c.Request().Context(), token, access(c).Account.ID)
+		err := s.store.CompleteSecretReset(c.Request().Context(), token, access(c).Account.ID)
 		ve := (*store.ValidationError)(nil)
 		switch {
 		case errors.As(err, &ve):
@@ -136,11 +130,6 @@ func (s *Server) SecretWaitPage(c echo.Context) error {
 		case err != nil:
 			return err
 		default:
-			sess := s.session(c, consoleSession)
-			sess.Values[keyNewSecret] = token + ":" + secret
-			if err := s.save(c, sess); err != nil {
-				return err
-			}
 			return seeOther(c, views.PathDevSecretShow(token))
 		}
 	}
@@ -148,19 +137,16 @@ func (s *Server) SecretWaitPage(c echo.Context) error {
 	return page(c, status, title(c, "dev.wait_title"), views.SecretWaitPage(v, f))
 }
 
-// SecretShowPage shows the new AppSecret once and forgets it; any later GET is 410.
+// SecretShowPage shows the new AppSecret once: the store deletes it in the transaction
+// that reads it, so any later GET (a reload, a replayed cookie) is 410. Nothing of it is
+// cached.
 func (s *Server) SecretShowPage(c echo.Context) error {
 	token := c.Param("token")
-	sess := s.session(c, consoleSession)
-	held, secret, ok := strings.Cut(stringValue(sess, keyNewSecret), ":")
-	if !ok || held != token {
-		if _, err := s.secretScan(c, token); err != nil {
-			return err
-		}
-		return store.ErrGone
+	if _, err := s.secretScan(c, token); err != nil {
+		return err
 	}
-	delete(sess.Values, keyNewSecret)
-	if err := s.save(c, sess); err != nil {
+	secret, err := s.store.TakeOneTime(c.Request().Context(), store.OneTimeAppSecret, token, access(c).Account.ID)
+	if err != nil {
 		return err
 	}
 	return page(c, http.StatusOK, title(c, "dev.once_title"), views.SecretOncePage(secret))
