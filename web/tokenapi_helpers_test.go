@@ -144,7 +144,7 @@ func (e *apiEnv) release(pages ...string) {
 	a, admin := e.acct.ID, e.admin.ID
 	reviewer := e.person("api_reviewer", "")
 	must(e.st.SetOperator(ctx, reviewer.WechatID, true))
-	must(e.st.SetName(ctx, a, admin, "接口测试小程序"))
+	must(e.st.SetName(ctx, a, admin, "快递查询助手"))
 	must(e.st.SetIcon(ctx, a, admin, bytes.NewReader(biImage(e.t, "png", 144, 144))))
 	must(e.st.SetIntro(ctx, a, admin, "一个用来测试服务端接口的小工具"))
 	must(e.st.AddCategory(ctx, a, admin, "tool", "tool.weather"))
