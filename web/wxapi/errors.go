@@ -57,7 +57,7 @@ var apiMessages = map[int]string{
 	int(store.APITokenExpired):      "access_token expired",
 	apiRequirePost:                  "require POST method",
 	int(store.APIDailyQuota):        "reach max api daily quota limit",
-	int(store.APIMinuteQuota):       "api minute-quota reach limit  mustslower  retry next minute",
+	int(store.APIMinuteQuota):       "api minute-quota reach limit, must slower, retry next minute",
 	apiDataFormat:                   "data format error",
 	apiTokenMissing:                 "access_token missing",
 	apiRequireGet:                   "require GET method",
