@@ -81,14 +81,16 @@ func TestAPITemplates(t *testing.T) {
 		}
 	}
 
-	del := func(body string) callResp { return e.call(t, "POST", withToken(pathDelTemplate, token), "application/json", body) }
+	del := func(body string) callResp {
+		return e.call(t, "POST", withToken(pathDelTemplate, token), "application/json", body)
+	}
 	if r := del(`{"priTmplId":"` + first + `"}`); string(r.Raw) != `{"errcode":0,"errmsg":"ok"}` {
 		t.Fatalf("deltemplate: %s", r.Raw)
 	}
 	if r := e.call(t, "GET", withToken(pathGetTemplates, token), "", ""); strings.Contains(string(r.Raw), first) {
 		t.Fatal("a deleted template is still listed")
 	}
-	del(`{"priTmplId":"` + first + `"}`).wantErrcode(t, 20001, "template not found rid: ")
+	del(`{"priTmplId":"`+first+`"}`).wantErrcode(t, 20001, "template not found rid: ")
 	del(`{"priTmplId":"nosuch"}`).wantErrcode(t, 20001, "template not found rid: ")
 	del(`{}`).wantErrcode(t, 20002, "missing parameter priTmplId rid: ")
 	del(`{"priTmplId":""}`).wantErrcode(t, 20002, "missing parameter priTmplId rid: ")

@@ -9,25 +9,19 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// body is how a request body turned out when read as the real API reads it.
-type body int
+// bodyShape is how a request body turned out when read as the real API reads it.
+type bodyShape int
 
 const (
-	bodyOK      body = iota
-	bodyEmpty        // nothing but whitespace
-	bodyNotJSON      // not a JSON object of the fields' types
+	bodyOK      bodyShape = iota
+	bodyEmpty             // nothing but whitespace
+	bodyNotJSON           // not a JSON object of the fields' types
 )
-
-// readBody reads the whole request body; an error is a failure to read, such as a body
-// over the server's limit (HandleError answers it).
-func readBody(c echo.Context) ([]byte, error) {
-	return io.ReadAll(c.Request().Body)
-}
 
 // decodeJSON reads raw into v, a pointer to a struct. The content type is not looked at:
 // curl -d sends JSON as a form, and SDKs label it in several ways. Whitespace around the
 // object is fine (silenceper/wechat ends its bodies with a newline).
-func decodeJSON(raw []byte, v any) body {
+func decodeJSON(raw []byte, v any) bodyShape {
 	raw = bytes.TrimSpace(raw)
 	switch {
 	case len(raw) == 0:
@@ -39,9 +33,10 @@ func decodeJSON(raw []byte, v any) body {
 }
 
 // bind reads a JSON body into v and answers the refusal of a body that is empty (errcode
-// empty) or not JSON (notJSON): when handled, the handler returns err.
+// empty) or not JSON (notJSON): when handled, the handler returns err, which may be a
+// failure to read, such as a body over the server's limit (HandleError answers it).
 func (a *API) bind(c echo.Context, v any, empty, notJSON int) (handled bool, err error) {
-	raw, err := readBody(c)
+	raw, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		return true, err
 	}

@@ -3,6 +3,7 @@ package wxapi
 import (
 	"bytes"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -70,9 +71,9 @@ type addedBody struct {
 // tid", as the real API answers a text/plain post; the same tid and kidList again is
 // 200022 with the priTmplId already added.
 func (a *API) AddTemplate(c echo.Context) error {
-	raw, err := readBody(c)
+	raw, err := io.ReadAll(c.Request().Body)
 	if err != nil {
-		return err
+		return err // a body over the limit: HandleError answers it
 	}
 	in, ok := addForm(raw)
 	if !ok || strings.TrimSpace(string(in.TID)) == "" {
