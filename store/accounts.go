@@ -177,6 +177,9 @@ func (s *Store) Register(ctx context.Context, r Registration, mail MailFunc) (in
 			return fmt.Errorf("insert account %s: %w", r.Email, err)
 		}
 		id, _ = res.LastInsertId()
+		if err := s.logActor(ctx, tx, id, byLogin, opAccountCreated, r.Email, "", s.now()); err != nil {
+			return err
+		}
 		return s.newActivation(ctx, tx, id, r.Email, mail)
 	})
 	return id, err
@@ -213,6 +216,9 @@ func (s *Store) ResendActivation(ctx context.Context, email string, mail MailFun
 		if _, err := tx.ExecContext(ctx, `UPDATE activations SET used_at = ? WHERE account_id = ? AND used_at IS NULL`, fmtTime(s.now()), id); err != nil {
 			return err
 		}
+		if err := s.logActor(ctx, tx, id, byLogin, opActivationResent, email, "", s.now()); err != nil {
+			return err
+		}
 		return s.newActivation(ctx, tx, id, email, mail)
 	})
 }
@@ -242,12 +248,18 @@ func (s *Store) Activate(ctx context.Context, token string) (Account, error) {
 		if _, err := tx.ExecContext(ctx, `UPDATE activations SET used_at = ? WHERE token_hash = ?`, fmtTime(now), HashToken(token)); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET step = ?, activated_at = ? WHERE id = ? AND step = ?`,
-			StepSubject, fmtTime(now), accountID, StepActivate); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE accounts SET step = ?, activated_at = ? WHERE id = ? AND step = ?`,
+			StepSubject, fmtTime(now), accountID, StepActivate)
+		if err != nil {
 			return err
 		}
-		out, err = accountTx(ctx, tx, accountID)
-		return err
+		if out, err = accountTx(ctx, tx, accountID); err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return s.logActor(ctx, tx, accountID, byLogin, opAccountActivated, out.Email, change(StepActivate, StepSubject), now)
 	})
 	return out, err
 }

@@ -158,7 +158,7 @@ func (s *Store) SetName(ctx context.Context, accountID, personID int64, name str
 		if err := s.renameTx(ctx, tx, accountID, personID, name, nameChangeKind(q)); err != nil {
 			return err
 		}
-		return s.logOp(ctx, tx, accountID, personID, "name_set", name)
+		return s.logOp(ctx, tx, accountID, personID, opNameSet, "", change(a.Name, name))
 	})
 }
 
@@ -205,7 +205,7 @@ func (s *Store) SetIntro(ctx context.Context, accountID, personID int64, intro s
 		if err := s.recordChange(ctx, tx, accountID, personID, "intro", kind, intro); err != nil {
 			return err
 		}
-		return s.logOp(ctx, tx, accountID, personID, "intro_set", intro)
+		return s.logOp(ctx, tx, accountID, personID, opIntroSet, "", change(current, intro))
 	})
 }
 

@@ -87,7 +87,7 @@ func (s *Store) SeedBig(ctx context.Context, b Big) error {
 	}
 	for k := range b.LogRows {
 		i := k % b.Accounts
-		if _, err := w.exec(`INSERT INTO oplog (account_id, person_id, action, detail, at) VALUES (?, ?, ?, ?, ?)`,
+		if _, err := w.exec(`INSERT INTO oplog (account_id, person_id, actor, action, target, at) VALUES (?1, ?2, 'person ' || ?2, ?3, ?4, ?5)`,
 			a0+1+int64(i), admin(i), bigActions[k%len(bigActions)], fmt.Sprintf("big_user_%06d", k%pool+1),
 			fmtTime(now.Add(time.Duration(k-b.LogRows)*time.Second))); err != nil {
 			return fmt.Errorf("big log row %d: %w", k+1, err)

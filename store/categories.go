@@ -95,7 +95,7 @@ func (s *Store) AddCategory(ctx context.Context, accountID, personID int64, firs
 		if err != nil {
 			return fmt.Errorf("add category %s to %d: %w", second, accountID, err)
 		}
-		return s.logOp(ctx, tx, accountID, personID, "category_added", second)
+		return s.logOp(ctx, tx, accountID, personID, opCategoryAdded, second, status)
 	})
 }
 
@@ -116,7 +116,7 @@ func (s *Store) DeleteCategory(ctx context.Context, accountID, personID, id int6
 		if err := notFound(err, "delete category"); err != nil {
 			return err
 		}
-		return s.logOp(ctx, tx, accountID, personID, "category_deleted", second)
+		return s.logOp(ctx, tx, accountID, personID, opCategoryDeleted, second, "")
 	})
 }
 
@@ -132,14 +132,14 @@ func (s *Store) decideCategory(ctx context.Context, tx *sql.Tx, id int64, v verd
 	if err := v.check(); err != nil {
 		return 0, err
 	}
-	status := CategoryApproved
+	status, action := CategoryApproved, opCategoryApproved
 	if !v.approve {
-		status = CategoryRejected
+		status, action = CategoryRejected, opCategoryRejected
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE account_categories SET status = ?, reason = ?, decided_at = ? WHERE id = ?`,
 		status, v.reason, fmtTime(s.now()), id)
 	if err != nil {
 		return 0, fmt.Errorf("decide category %d: %w", id, err)
 	}
-	return c.AccountID, s.logOp(ctx, tx, c.AccountID, 0, "category_"+status, c.Second)
+	return c.AccountID, s.logOp(ctx, tx, c.AccountID, 0, action, c.Second, v.reason)
 }

@@ -214,7 +214,7 @@ func (s *Store) SubmitReview(ctx context.Context, accountID, personID, versionID
 		if err := dropVersionIfUnused(ctx, tx, replaced); err != nil {
 			return err
 		}
-		return s.logOp(ctx, tx, accountID, personID, "review_submitted", v.Version)
+		return s.logOp(ctx, tx, accountID, personID, opReviewSubmitted, v.Version, "")
 	})
 }
 
@@ -242,7 +242,7 @@ func (s *Store) WithdrawReview(ctx context.Context, accountID, personID int64) e
 		if err := dropVersionIfUnused(ctx, tx, r.Version.ID); err != nil {
 			return err
 		}
-		return s.logOp(ctx, tx, accountID, personID, "review_withdrawn", r.Version.Version)
+		return s.logOp(ctx, tx, accountID, personID, opReviewWithdrawn, r.Version.Version, "")
 	})
 }
 

@@ -18,15 +18,15 @@ func (s *Store) decideCode(ctx context.Context, tx *sql.Tx, id int64, v verdict)
 	if err := v.check(); err != nil {
 		return 0, err
 	}
-	status, detail := CodeApproved, r.Version.Version
+	status, action := CodeApproved, opCodeApproved
 	if !v.approve {
-		status, detail = CodeRejected, r.Version.Version+": "+v.reason
+		status, action = CodeRejected, opCodeRejected
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE code_reviews SET status = ?, reason = ?, decided_at = ? WHERE id = ?`,
 		status, v.reason, fmtTime(s.now()), id); err != nil {
 		return 0, fmt.Errorf("decide code review %d: %w", id, err)
 	}
-	return r.AccountID, s.logOp(ctx, tx, r.AccountID, 0, "code_"+status, detail)
+	return r.AccountID, s.logOp(ctx, tx, r.AccountID, 0, action, r.Version.Version, v.reason)
 }
 
 // codeQueueTx lists the waiting code reviews as queue items.

@@ -168,7 +168,7 @@ func TestReviewSlotAndDecision(t *testing.T) {
 	if r == nil || r.Status != CodeRejected || r.Reason != "页面无法打开" || r.Version.ID != b.ID || r.DecidedAt.IsZero() {
 		t.Fatalf("review block shows %+v", r)
 	}
-	if l := e.lastLog(); l.Action != "code_rejected" || l.PersonID != 0 || l.Robot != 0 || l.Detail != "1.1.0: 页面无法打开" {
+	if l := e.lastLog(); l.Action != "code_rejected" || l.PersonID != 0 || l.Robot != 0 || l.Target != "1.1.0" || l.Summary != "页面无法打开" {
 		t.Fatalf("decision logged as %+v", l)
 	}
 	if err := e.st.Decide(e.ctx, ReviewCode, second, e.reviewer.ID, true, ""); !errors.Is(err, ErrConflict) {

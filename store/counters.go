@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -17,44 +19,153 @@ func dayStart(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, CalendarZone)
 }
 
-// DayCount is one account's activity on one platform day (SPEC §12's /stats).
-type DayCount struct {
-	Day         string
-	APICalls    int // API calls answered with a result
-	Visits      int // times a person opened the mini program
-	Visitors    int // distinct people who opened it
-	NewVisitors int // of those, people who never opened it before
+// The endpoints whose calls are counted, named by their path as /stats shows them. A call
+// path added later counts under its own path the same way.
+const (
+	EndpointToken           = "/cgi-bin/token"
+	EndpointStableToken     = "/cgi-bin/stable_token"
+	EndpointCode2Session    = "/sns/jscode2session"
+	EndpointDailySummary    = "/datacube/getweanalysisappiddailysummarytrend"
+	EndpointDailyVisitTrend = "/datacube/getweanalysisappiddailyvisittrend"
+	EndpointPhoneNumber     = "/wxa/business/getuserphonenumber"
+	EndpointSubscribeSend   = "/cgi-bin/message/subscribe/send"
+	EndpointGetTemplates    = "/wxaapi/newtmpl/gettemplate"
+	EndpointAddTemplate     = "/wxaapi/newtmpl/addtemplate"
+	EndpointDeleteTemplate  = "/wxaapi/newtmpl/deltemplate"
+	EndpointMsgSecCheck     = "/wxa/msg_sec_check"
+	// EndpointOther holds the successful calls counted before endpoints were recorded.
+	EndpointOther = "other"
+)
+
+// OutcomeOK is the outcome of a call answered with a result; a refused call's outcome is
+// its errcode in decimal ("40125").
+const OutcomeOK = "ok"
+
+// Outcome names how a call ended, as it is counted: "ok" for nil, the errcode of an
+// APIError, and "-1" (the API's system error) for anything else.
+func Outcome(err error) string {
+	var code APIError
+	switch {
+	case err == nil:
+		return OutcomeOK
+	case errors.As(err, &code):
+		return strconv.Itoa(int(code))
+	}
+	return "-1"
 }
 
-// countAPICall adds one answered API call to today's counter; tokenCall also counts it
-// against the /cgi-bin/token daily quota.
-func (s *Store) countAPICall(ctx context.Context, tx *sql.Tx, accountID int64, tokenCall bool) error {
-	token := 0
-	if tokenCall {
-		token = 1
-	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO daily_counts (account_id, day, api_calls, token_calls) VALUES (?, ?, 1, ?)
-		ON CONFLICT (account_id, day) DO UPDATE SET api_calls = api_calls + 1, token_calls = token_calls + excluded.token_calls`,
-		accountID, PlatformDay(s.now()), token)
-	if err != nil {
-		return fmt.Errorf("count api call of %d: %w", accountID, err)
-	}
-	return nil
+// The counters' statements run on every API call and every visit; they are prepared once
+// on the write connection (parsing is most of a short statement's cost in SQLite).
+const (
+	sqlCountCall = `INSERT INTO api_call_counts (account_id, day, endpoint, outcome, calls) VALUES (?, ?, ?, ?, 1)
+		ON CONFLICT DO UPDATE SET calls = calls + 1`
+	sqlCountToken = `INSERT INTO daily_counts (account_id, day, token_calls) VALUES (?, ?, 1)
+		ON CONFLICT (account_id, day) DO UPDATE SET token_calls = token_calls + 1`
+	sqlRecordVisitor = `INSERT INTO daily_visitors (account_id, day, env, person_id) VALUES (?, ?, ?, ?)
+		ON CONFLICT DO UPDATE SET visits = visits + 1 RETURNING visits`
+	sqlEarlierVisits = `SELECT
+		EXISTS (SELECT 1 FROM daily_visitors WHERE account_id = ?1 AND person_id = ?2 AND day < ?3),
+		EXISTS (SELECT 1 FROM daily_visitors WHERE account_id = ?1 AND person_id = ?2 AND day = ?3 AND env <> ?4)`
+	sqlCountVisit = `INSERT INTO daily_visits (account_id, day, env, visits, visitors, new_visitors) VALUES (?, ?, ?, 1, ?, ?)
+		ON CONFLICT DO UPDATE SET visits = visits + 1, visitors = visitors + excluded.visitors, new_visitors = new_visitors + excluded.new_visitors`
+	sqlCountVisitor = `INSERT INTO daily_counts (account_id, day, visitors) VALUES (?, ?, 1)
+		ON CONFLICT (account_id, day) DO UPDATE SET visitors = visitors + 1`
+)
+
+// counterStmts are the counters' prepared statements; a transaction uses them through
+// tx.StmtContext, which reuses the preparation on the one write connection.
+type counterStmts struct {
+	countCall, countToken, recordVisitor, earlierVisits, countVisit, countVisitor *sql.Stmt
 }
 
-// countVisit records that person opened the account's mini program today in env (release,
-// trial or develop), so visits and visitors can be split by version (SPEC §16).
-func (s *Store) countVisit(ctx context.Context, tx *sql.Tx, accountID, personID int64, env string) error {
+func prepareCounters(ctx context.Context, db *sql.DB) (*counterStmts, error) {
+	c := &counterStmts{}
+	for _, p := range []struct {
+		dst **sql.Stmt
+		sql string
+	}{{&c.countCall, sqlCountCall}, {&c.countToken, sqlCountToken}, {&c.recordVisitor, sqlRecordVisitor},
+		{&c.earlierVisits, sqlEarlierVisits}, {&c.countVisit, sqlCountVisit}, {&c.countVisitor, sqlCountVisitor}} {
+		st, err := db.PrepareContext(ctx, p.sql)
+		if err != nil {
+			c.close()
+			return nil, fmt.Errorf("prepare counters: %w", err)
+		}
+		*p.dst = st
+	}
+	return c, nil
+}
+
+func (c *counterStmts) close() {
+	for _, st := range []*sql.Stmt{c.countCall, c.countToken, c.recordVisitor, c.earlierVisits, c.countVisit, c.countVisitor} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// countAPICall is the one place an API call is counted: under the account, today's
+// platform day, endpoint and outcome. A successful /cgi-bin/token call also counts against
+// that endpoint's daily quota (45009), in the caller's transaction so that concurrent
+// calls cannot overshoot it.
+func (s *Store) countAPICall(ctx context.Context, tx *sql.Tx, accountID int64, endpoint, outcome string) error {
 	day := PlatformDay(s.now())
-	if _, err := tx.ExecContext(ctx, `INSERT INTO daily_counts (account_id, day, visits) VALUES (?, ?, 1)
-		ON CONFLICT (account_id, day) DO UPDATE SET visits = visits + 1`, accountID, day); err != nil {
-		return fmt.Errorf("count visit of %d: %w", accountID, err)
+	if _, err := tx.StmtContext(ctx, s.counters.countCall).ExecContext(ctx, accountID, day, endpoint, outcome); err != nil {
+		return fmt.Errorf("count %s call of %d: %w", endpoint, accountID, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO daily_visitors (account_id, day, env, person_id) VALUES (?, ?, ?, ?)
-		ON CONFLICT DO UPDATE SET visits = visits + 1`, accountID, day, env, personID); err != nil {
-		return fmt.Errorf("record visitor of %d: %w", accountID, err)
+	if endpoint != EndpointToken || outcome != OutcomeOK {
+		return nil
+	}
+	if _, err := tx.StmtContext(ctx, s.counters.countToken).ExecContext(ctx, accountID, day); err != nil {
+		return fmt.Errorf("count token call of %d: %w", accountID, err)
 	}
 	return nil
+}
+
+// tokenAPITx runs one call of the server API behind an access token (SPEC §17) for the
+// account its token named, in one write transaction, and counts it under endpoint: ok with
+// fn's writes; refused (or failed), with its outcome in a transaction of its own, since
+// the refused one rolls back.
+func (s *Store) tokenAPITx(ctx context.Context, accountID int64, endpoint string, fn func(tx *sql.Tx) error) error {
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return s.countAPICall(ctx, tx, accountID, endpoint, OutcomeOK)
+	})
+	if err == nil {
+		return nil
+	}
+	if cerr := s.CountAPICall(ctx, accountID, endpoint, err); cerr != nil {
+		return errors.Join(err, cerr)
+	}
+	return err
+}
+
+// CountAPICall counts one call the web layer answered for a known account without a store
+// call that counts itself (gettemplate, the analysis API), or refused after its token named
+// the account (CheckAccessToken's 42001 and superseded 40001), with err the call's outcome
+// (see Outcome). The calls that carry the AppSecret (IssueAccessToken, StableAccessToken,
+// CodeToSession) and the server API's own store calls (PhoneNumberForCode,
+// SendSubscribeMessage, AddMessageTemplate, DeleteMessageTemplate, CheckText,
+// MiniProgramCode) count themselves, refusals included.
+func (s *Store) CountAPICall(ctx context.Context, accountID int64, endpoint string, callErr error) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error { return s.countAPICall(ctx, tx, accountID, endpoint, Outcome(callErr)) })
+}
+
+// CountAppCall counts a call the web layer refused before asking the store (a missing
+// secret, a wrong grant_type) against the account of appid; a call naming no known AppID
+// is not counted, as the real platform cannot know whose it is.
+func (s *Store) CountAppCall(ctx context.Context, appid, endpoint string, callErr error) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM accounts WHERE appid = ? AND step = 'done'`, appid).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("find appid: %w", err)
+		}
+		return s.countAPICall(ctx, tx, id, endpoint, Outcome(callErr))
+	})
 }
 
 // tokenCallsToday is how much of the /cgi-bin/token daily quota the account has used.
@@ -65,25 +176,34 @@ func (s *Store) tokenCallsToday(ctx context.Context, tx *sql.Tx, accountID int64
 	return n, err
 }
 
-// DailyCounts lists the account's activity for each platform day from..to (inclusive,
-// YYYY-MM-DD), oldest first; days without activity are absent.
-func (s *Store) DailyCounts(ctx context.Context, accountID int64, from, to string) ([]DayCount, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT c.day, c.api_calls, c.visits,
-		(SELECT count(DISTINCT v.person_id) FROM daily_visitors v WHERE v.account_id = c.account_id AND v.day = c.day),
-		(SELECT count(DISTINCT v.person_id) FROM daily_visitors v WHERE v.account_id = c.account_id AND v.day = c.day
-			AND NOT EXISTS (SELECT 1 FROM daily_visitors o WHERE o.account_id = v.account_id AND o.person_id = v.person_id AND o.day < v.day))
-		FROM daily_counts c WHERE c.account_id = ? AND c.day BETWEEN ? AND ? ORDER BY c.day`, accountID, from, to)
-	if err != nil {
-		return nil, fmt.Errorf("daily counts of %d: %w", accountID, err)
+// countVisit records that person opened the account's mini program today in env (release,
+// trial or develop) and keeps the day's totals current: visits, distinct visitors per
+// environment and across them, and new visitors (people who never opened it before, under
+// the environment of that first open), so /stats reads totals instead of counting people.
+// A repeated visit costs two statements; only a person's first visit of the day in an
+// environment looks further back.
+func (s *Store) countVisit(ctx context.Context, tx *sql.Tx, accountID, personID int64, env string) error {
+	day := PlatformDay(s.now())
+	c := s.counters
+	var visits int
+	if err := tx.StmtContext(ctx, c.recordVisitor).QueryRowContext(ctx, accountID, day, env, personID).Scan(&visits); err != nil {
+		return fmt.Errorf("record visitor of %d: %w", accountID, err)
 	}
-	defer rows.Close()
-	var out []DayCount
-	for rows.Next() {
-		var d DayCount
-		if err := rows.Scan(&d.Day, &d.APICalls, &d.Visits, &d.Visitors, &d.NewVisitors); err != nil {
-			return nil, err
+	firstInEnv := visits == 1
+	var earlier, elsewhereToday bool
+	if firstInEnv {
+		if err := tx.StmtContext(ctx, c.earlierVisits).QueryRowContext(ctx, accountID, personID, day, env).Scan(&earlier, &elsewhereToday); err != nil {
+			return fmt.Errorf("earlier visits of %d: %w", personID, err)
 		}
-		out = append(out, d)
 	}
-	return out, rows.Err()
+	if _, err := tx.StmtContext(ctx, c.countVisit).ExecContext(ctx, accountID, day, env, firstInEnv, firstInEnv && !earlier && !elsewhereToday); err != nil {
+		return fmt.Errorf("count visit of %d: %w", accountID, err)
+	}
+	if !firstInEnv || elsewhereToday {
+		return nil
+	}
+	if _, err := tx.StmtContext(ctx, c.countVisitor).ExecContext(ctx, accountID, day); err != nil {
+		return fmt.Errorf("count visitor of %d: %w", accountID, err)
+	}
+	return nil
 }

@@ -231,11 +231,12 @@ func TestCodeToSessionAndCounts(t *testing.T) {
 	e.advance(24 * time.Hour)
 	open()
 	day1, day2 := PlatformDay(e.clock.Now().Add(-24*time.Hour)), PlatformDay(e.clock.Now())
-	counts, err := e.st.DailyCounts(ctx, e.acct.ID, day1, day2)
-	must(t, err)
-	want := []DayCount{{Day: day1, APICalls: 2, Visits: 2, Visitors: 1, NewVisitors: 1}, {Day: day2, Visits: 1, Visitors: 1}}
-	if len(counts) != 2 || counts[0] != want[0] || counts[1] != want[1] {
-		t.Fatalf("daily counts = %+v, want %+v", counts, want)
+	one1, two2 := statsOn(t, e.st, e.acct.ID, day1), statsOn(t, e.st, e.acct.ID, day2)
+	if one1.CallsTo(EndpointCode2Session) != 2 || one1.Visits.Total != 2 || one1.Visitors.Total != 1 || one1.NewVisitors.Total != 1 {
+		t.Fatalf("day 1 = %+v, want 2 sessions, 2 visits by 1 new visitor", one1)
+	}
+	if two2.TotalCalls() != 0 || two2.Visits.Total != 1 || two2.Visitors.Total != 1 || two2.NewVisitors.Total != 0 {
+		t.Fatalf("day 2 = %+v, want 1 visit by 1 returning visitor", two2)
 	}
 }
 

@@ -7,20 +7,27 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"time"
 )
+
+// demoIntro is the demo account's introduction.
+const demoIntro = "演示用的商城小程序：浏览商品、加入购物车、下单。"
 
 // demoPages are the pages of every demo package's app.json.
 var demoPages = []string{"pages/index/index", "pages/goods/goods", "pages/cart/cart"}
 
 // seedDemoVersions gives the demo account what the versions page shows, so every block has
 // something on first run: a complete basic info and a filing (so the review and release
-// rules can be tried), version 1.0.0 online, 1.1.0 from CI robot 1 waiting for review,
-// 1.1.1 from the developer as the trial version, and 1.2.0 in development by the
-// administrator. It writes the operation log as the real steps would.
-func (s *Store) seedDemoVersions(ctx context.Context, tx *sql.Tx, account int64, ids map[string]int64) error {
+// rules can be tried), version 1.0.0 online since a month ago, 1.1.1 from the developer as
+// the trial version since day 10 of the month, 1.1.0 from CI robot 1 waiting for review
+// since the day before yesterday, and 1.2.0 in development by the administrator since
+// yesterday. It moves clock to each step and writes the operation log as the real steps
+// would.
+func (s *Store) seedDemoVersions(ctx context.Context, tx *sql.Tx, account int64, ids map[string]int64, clock *demoClock) error {
 	admin, developer := ids["demo_admin"], ids["demo_developer"]
+	start := clock.t
 	now := fmtTime(s.now())
-	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET intro = ? WHERE id = ?`, "演示用的商城小程序：浏览商品、加入购物车、下单。", account); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET intro = ? WHERE id = ?`, demoIntro, account); err != nil {
 		return fmt.Errorf("demo intro: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO account_categories (account_id, first, second, status, created_at)
@@ -36,6 +43,23 @@ func (s *Store) seedDemoVersions(ctx context.Context, tx *sql.Tx, account int64,
 		FROM accounts WHERE id = ?`, "在线商城演示", number, now, now, now, account); err != nil {
 		return fmt.Errorf("demo filing: %w", err)
 	}
+	for _, l := range []struct {
+		action          OpAction
+		target, summary string
+	}{
+		{opIntroSet, "", change("", demoIntro)},
+		{opCategoryAdded, "tool.booking", CategoryApproved},
+		{opFilingSubmitted, "", change(FilingNone, FilingPlatformReview)},
+		{opFilingFiled, number, change(FilingAuthorityReview, FilingFiled)},
+	} {
+		by := ByPerson(admin)
+		if l.action == opFilingFiled {
+			by = Actor{}
+		}
+		if err := s.logActor(ctx, tx, account, by, l.action, l.target, l.summary, clock.t); err != nil {
+			return err
+		}
+	}
 	upload := func(by Actor, version, desc string) (int64, error) {
 		pkg, err := readPackage(bytes.NewReader(demoPackage(version)))
 		if err != nil {
@@ -43,6 +67,7 @@ func (s *Store) seedDemoVersions(ctx context.Context, tx *sql.Tx, account int64,
 		}
 		return s.uploadTx(ctx, tx, account, by, version, desc, &pkg)
 	}
+	clock.t = start.Add(time.Hour)
 	online, err := upload(ByPerson(admin), "1.0.0", "首个正式版本")
 	if err != nil {
 		return err
@@ -50,6 +75,7 @@ func (s *Store) seedDemoVersions(ctx context.Context, tx *sql.Tx, account int64,
 	if err := s.demoReview(ctx, tx, account, admin, online, "1.0.0", CodeReleased); err != nil {
 		return err
 	}
+	now = fmtTime(s.now())
 	if _, err := tx.ExecContext(ctx, `INSERT INTO releases (account_id, version_id, mode, person_id, released_at) VALUES (?, ?, 'full', ?, ?)`,
 		account, online, admin, now); err != nil {
 		return fmt.Errorf("demo release: %w", err)
@@ -57,16 +83,10 @@ func (s *Store) seedDemoVersions(ctx context.Context, tx *sql.Tx, account int64,
 	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET first_released_at = ? WHERE id = ?`, now, account); err != nil {
 		return fmt.Errorf("demo released: %w", err)
 	}
-	if err := s.logOp(ctx, tx, account, admin, "version_released", "1.0.0 full"); err != nil {
+	if err := s.logOp(ctx, tx, account, admin, opVersionReleased, "1.0.0", change("", "1.0.0 full")); err != nil {
 		return err
 	}
-	review, err := upload(ByRobot(1), "1.1.0", "购物车支持优惠券")
-	if err != nil {
-		return err
-	}
-	if err := s.demoReview(ctx, tx, account, admin, review, "1.1.0", CodePending); err != nil {
-		return err
-	}
+	clock.t = start.AddDate(0, 0, demoTrialDay).Add(5 * time.Hour)
 	trial, err := upload(ByPerson(developer), "1.1.1", "修复购物车数量显示")
 	if err != nil {
 		return err
@@ -74,9 +94,18 @@ func (s *Store) seedDemoVersions(ctx context.Context, tx *sql.Tx, account int64,
 	if _, err := tx.ExecContext(ctx, `UPDATE versions SET trial = 1 WHERE id = ?`, trial); err != nil {
 		return fmt.Errorf("demo trial: %w", err)
 	}
-	if err := s.logOp(ctx, tx, account, developer, "trial_set", "1.1.1"); err != nil {
+	if err := s.logOp(ctx, tx, account, developer, opTrialSet, "1.1.1", change("", "1.1.1")); err != nil {
 		return err
 	}
+	clock.t = start.AddDate(0, 0, demoDays-1)
+	review, err := upload(ByRobot(1), "1.1.0", "购物车支持优惠券")
+	if err != nil {
+		return err
+	}
+	if err := s.demoReview(ctx, tx, account, admin, review, "1.1.0", CodePending); err != nil {
+		return err
+	}
+	clock.t = start.AddDate(0, 0, demoDays)
 	_, err = upload(ByPerson(admin), "1.2.0", "新首页开发中")
 	return err
 }
@@ -94,7 +123,13 @@ func (s *Store) demoReview(ctx context.Context, tx *sql.Tx, account, admin, vers
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, account, version, string(groups), status, admin, now, decided, closed); err != nil {
 		return fmt.Errorf("demo review: %w", err)
 	}
-	return s.logOp(ctx, tx, account, admin, "review_submitted", name)
+	if err := s.logOp(ctx, tx, account, admin, opReviewSubmitted, name, ""); err != nil {
+		return err
+	}
+	if status == CodeReleased {
+		return s.logOp(ctx, tx, account, 0, opCodeApproved, name, "")
+	}
+	return nil
 }
 
 // demoPackage builds a small mini-program package whose app.js names the version, so each

@@ -31,7 +31,7 @@ func TestSeedDemoVersions(t *testing.T) {
 			t.Fatalf("package of %s: %+v", v.Version, v.Package)
 		}
 	}
-	if strings.Join(dev, " ") != "1.2.0 1.1.1 1.1.0" {
+	if strings.Join(dev, " ") != "1.2.0 1.1.0 1.1.1" {
 		t.Fatalf("development versions %v", dev)
 	}
 	queue, err := f.st.ReviewQueue(f.ctx)

@@ -51,9 +51,13 @@ func splitStored(s string) []string {
 
 // DevSettingsOf loads the account's whitelist and domains (empty when never set).
 func (s *Store) DevSettingsOf(ctx context.Context, accountID int64) (DevSettings, error) {
+	return devSettingsTx(ctx, s.read, accountID)
+}
+
+func devSettingsTx(ctx context.Context, q querier, accountID int64) (DevSettings, error) {
 	var ips string
 	d := make([]string, len(DomainKinds))
-	err := s.read.QueryRowContext(ctx, `SELECT ip_whitelist, request_domains, socket_domains, upload_domains, download_domains
+	err := q.QueryRowContext(ctx, `SELECT ip_whitelist, request_domains, socket_domains, upload_domains, download_domains
 		FROM dev_settings WHERE account_id = ?`, accountID).Scan(&ips, &d[0], &d[1], &d[2], &d[3])
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return DevSettings{}, fmt.Errorf("dev settings of %d: %w", accountID, err)
@@ -82,12 +86,16 @@ func (s *Store) SetIPWhitelist(ctx context.Context, accountID, personID int64, e
 		return err
 	}
 	return s.withTx(ctx, func(tx *sql.Tx) error {
+		old, err := devSettingsTx(ctx, tx, accountID)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO dev_settings (account_id, ip_whitelist, updated_at) VALUES (?, ?, ?)
 			ON CONFLICT (account_id) DO UPDATE SET ip_whitelist = excluded.ip_whitelist, updated_at = excluded.updated_at`,
 			accountID, joinLines(entries), fmtTime(s.now())); err != nil {
 			return fmt.Errorf("set ip whitelist of %d: %w", accountID, err)
 		}
-		return s.logOp(ctx, tx, accountID, personID, "ip_whitelist_set", strings.Join(entries, ", "))
+		return s.logOp(ctx, tx, accountID, personID, opIPWhitelistSet, "", change(strings.Join(old.IPWhitelist, ", "), strings.Join(entries, ", ")))
 	})
 }
 
@@ -97,7 +105,6 @@ func (s *Store) SetIPWhitelist(ctx context.Context, accountID, personID int64, e
 func (s *Store) SetServerDomains(ctx context.Context, accountID, personID int64, domains map[string][]string) error {
 	p := Problems{}
 	lists := make([]string, len(DomainKinds))
-	var detail []string
 	for i, k := range DomainKinds {
 		list := make([]string, 0, len(domains[k]))
 		for _, d := range domains[k] {
@@ -110,12 +117,15 @@ func (s *Store) SetServerDomains(ctx context.Context, accountID, personID int64,
 			p.Add(k, "domain_quota")
 		}
 		lists[i] = joinLines(list)
-		detail = append(detail, fmt.Sprintf("%s: %d", k, len(list)))
 	}
 	if err := p.Err(); err != nil {
 		return err
 	}
 	return s.withTx(ctx, func(tx *sql.Tx) error {
+		old, err := devSettingsTx(ctx, tx, accountID)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO dev_settings (account_id, request_domains, socket_domains, upload_domains, download_domains, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET request_domains = excluded.request_domains,
 			socket_domains = excluded.socket_domains, upload_domains = excluded.upload_domains,
@@ -123,6 +133,22 @@ func (s *Store) SetServerDomains(ctx context.Context, accountID, personID int64,
 			accountID, lists[0], lists[1], lists[2], lists[3], fmtTime(s.now())); err != nil {
 			return fmt.Errorf("set domains of %d: %w", accountID, err)
 		}
-		return s.logOp(ctx, tx, accountID, personID, "domains_set", strings.Join(detail, ", "))
+		kinds, summary := domainChanges(old.Domains, lists)
+		return s.logOp(ctx, tx, accountID, personID, opDomainsSet, kinds, summary)
 	})
+}
+
+// domainChanges names the domain kinds whose list changed and summarizes each as its
+// count before → after ("request 1 → 2"), for the operation log.
+func domainChanges(old map[string][]string, lists []string) (kinds, summary string) {
+	var ks, parts []string
+	for i, k := range DomainKinds {
+		before := joinLines(old[k])
+		if before == lists[i] {
+			continue
+		}
+		ks = append(ks, k)
+		parts = append(parts, fmt.Sprintf("%s %d → %d", k, len(old[k]), len(splitStored(lists[i]))))
+	}
+	return strings.Join(ks, ", "), strings.Join(parts, ", ")
 }

@@ -120,9 +120,9 @@ func (s *Store) SaveFiling(ctx context.Context, accountID, personID int64, form 
 	if err != nil {
 		return err
 	}
-	status, action := FilingDraft, "filing_saved"
+	status, action := FilingDraft, opFilingSaved
 	if submit {
-		status, action = FilingPlatformReview, "filing_submitted"
+		status, action = FilingPlatformReview, opFilingSubmitted
 	}
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		if _, err := doneAccountTx(ctx, tx, accountID); err != nil {
@@ -144,23 +144,23 @@ func (s *Store) SaveFiling(ctx context.Context, accountID, personID int64, form 
 		if err != nil {
 			return fmt.Errorf("save filing of %d: %w", accountID, err)
 		}
-		return s.logOp(ctx, tx, accountID, personID, action, "")
+		return s.logOp(ctx, tx, accountID, personID, action, "", change(cur.Status, status))
 	})
 }
 
 // WithdrawFiling takes a filing back to draft; allowed until it reaches the authority.
 func (s *Store) WithdrawFiling(ctx context.Context, accountID, personID int64) error {
-	return s.moveFiling(ctx, accountID, personID, []string{FilingPlatformReview, FilingSMSVerification}, FilingDraft, "filing_withdrawn")
+	return s.moveFiling(ctx, accountID, personID, []string{FilingPlatformReview, FilingSMSVerification}, FilingDraft, opFilingWithdrawn)
 }
 
 // ConfirmFilingSMS is the simulated SMS check: the verification SMS the real platform
 // sends to the responsible person is confirmed on the filing page, and the filing goes
 // to the authority.
 func (s *Store) ConfirmFilingSMS(ctx context.Context, accountID, personID int64) error {
-	return s.moveFiling(ctx, accountID, personID, []string{FilingSMSVerification}, FilingAuthorityReview, "filing_sms_confirmed")
+	return s.moveFiling(ctx, accountID, personID, []string{FilingSMSVerification}, FilingAuthorityReview, opFilingSMSConfirmed)
 }
 
-func (s *Store) moveFiling(ctx context.Context, accountID, personID int64, from []string, to, action string) error {
+func (s *Store) moveFiling(ctx context.Context, accountID, personID int64, from []string, to string, action OpAction) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		cur, err := filingTx(ctx, tx, accountID)
 		if err != nil {
@@ -172,7 +172,7 @@ func (s *Store) moveFiling(ctx context.Context, accountID, personID int64, from 
 		if _, err := tx.ExecContext(ctx, `UPDATE filings SET status = ?, updated_at = ? WHERE id = ?`, to, fmtTime(s.now()), cur.ID); err != nil {
 			return fmt.Errorf("move filing %d to %s: %w", cur.ID, to, err)
 		}
-		return s.logOp(ctx, tx, accountID, personID, action, "")
+		return s.logOp(ctx, tx, accountID, personID, action, "", change(cur.Status, to))
 	})
 }
 
@@ -190,14 +190,17 @@ func (s *Store) decideFiling(ctx context.Context, tx *sql.Tx, id int64, v verdic
 		return 0, "", err
 	}
 	now := fmtTime(s.now())
+	action, target, summary := opFilingRejected, "", v.reason
 	switch {
 	case !v.approve:
 		_, err = tx.ExecContext(ctx, `UPDATE filings SET status = ?, reason = ?, updated_at = ? WHERE id = ?`, FilingRejected, v.reason, now, id)
 	case f.Status == FilingPlatformReview:
+		action, summary = opFilingPlatformPassed, change(f.Status, FilingSMSVerification)
 		_, err = tx.ExecContext(ctx, `UPDATE filings SET status = ?, updated_at = ? WHERE id = ?`, FilingSMSVerification, now, id)
 	default:
 		var number string
 		if number, err = s.filingNumber(ctx, tx, f.AccountID); err == nil {
+			action, target, summary = opFilingFiled, number, change(f.Status, FilingFiled)
 			_, err = tx.ExecContext(ctx, `UPDATE filings SET status = ?, number = ?, updated_at = ?, filed_at = ? WHERE id = ?`,
 				FilingFiled, number, now, now, id)
 		}
@@ -205,11 +208,7 @@ func (s *Store) decideFiling(ctx context.Context, tx *sql.Tx, id int64, v verdic
 	if err != nil {
 		return 0, "", fmt.Errorf("decide filing %d: %w", id, err)
 	}
-	action := "filing_rejected"
-	if v.approve {
-		action = "filing_approved_" + f.Status
-	}
-	return f.AccountID, f.Status, s.logOp(ctx, tx, f.AccountID, 0, action, v.reason)
+	return f.AccountID, f.Status, s.logOp(ctx, tx, f.AccountID, 0, action, target, summary)
 }
 
 // provinces maps the first two digits of a mainland region code to the abbreviation a

@@ -189,3 +189,28 @@ func (f *fixture) count(query string, args ...any) int {
 	}
 	return n
 }
+
+// logOf is the account's whole operation log, newest first.
+func logOf(t *testing.T, st *Store, accountID int64) []LogEntry {
+	t.Helper()
+	var out []LogEntry
+	must(t, st.OpLogEach(context.Background(), accountID, LogFilter{}, func(e LogEntry) error {
+		out = append(out, e)
+		return nil
+	}))
+	return out
+}
+
+// statsOn is the /stats data of one day within the last 90.
+func statsOn(t *testing.T, st *Store, accountID int64, day string) DayStats {
+	t.Helper()
+	s, err := st.Stats(context.Background(), accountID, 90)
+	must(t, err)
+	for _, d := range s.Days {
+		if d.Day == day {
+			return d
+		}
+	}
+	t.Fatalf("%s is not among the last 90 days", day)
+	return DayStats{}
+}

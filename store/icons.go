@@ -147,7 +147,7 @@ func (s *Store) setIconTx(ctx context.Context, tx *sql.Tx, accountID, personID i
 	if err := s.recordChange(ctx, tx, accountID, personID, "icon", kind, etag); err != nil {
 		return err
 	}
-	return s.logOp(ctx, tx, accountID, personID, "icon_set", "")
+	return s.logOp(ctx, tx, accountID, personID, opIconSet, "", "")
 }
 
 func iconMetaTx(ctx context.Context, tx *sql.Tx, accountID int64) (IconMeta, error) {

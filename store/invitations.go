@@ -55,13 +55,13 @@ func (s *Store) DecideInvitation(ctx context.Context, personID, memberID int64, 
 		} else if err != nil {
 			return fmt.Errorf("find invitation %d: %w", memberID, err)
 		}
-		status, action := StatusDeclined, "invitation_declined"
+		status, action := StatusDeclined, opInvitationDeclined
 		if accept {
-			status, action = StatusActive, "invitation_accepted"
+			status, action = StatusActive, opInvitationAccepted
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE members SET status = ? WHERE id = ?`, status, memberID); err != nil {
 			return fmt.Errorf("answer invitation %d: %w", memberID, err)
 		}
-		return s.logOp(ctx, tx, accountID, personID, action, wechatID)
+		return s.logOp(ctx, tx, accountID, personID, action, wechatID, change(StatusInvited, status))
 	})
 }

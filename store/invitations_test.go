@@ -83,10 +83,7 @@ func TestRolesChangeAndRemoval(t *testing.T) {
 	if rs := f.roles(a, bob); len(rs) != 0 {
 		t.Fatalf("a removed member has roles %v", rs)
 	}
-	log, err := f.st.OpLog(f.ctx, a.ID, 10, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	log := logOf(f.t, f.st, a.ID)
 	var actions []string
 	for _, e := range log {
 		actions = append(actions, e.Action)
@@ -100,7 +97,7 @@ func TestRolesChangeAndRemoval(t *testing.T) {
 			t.Fatalf("oplog = %v, want %v", actions, want)
 		}
 	}
-	if log[0].WechatID != "admin_one" || log[0].Detail != "bob_dev" || log[2].WechatID != "bob_dev" {
+	if log[0].WechatID != "admin_one" || log[0].Target != "bob_dev" || log[1].Summary != "operator developer → analyst" || log[2].WechatID != "bob_dev" {
 		t.Fatalf("oplog entries = %+v", log)
 	}
 }

@@ -171,50 +171,51 @@ func openID(key []byte, appid string, personID int64) string {
 // CodeToSession answers GET /sns/jscode2session: it spends the js_code and returns the
 // person's openid for this AppID with a fresh session_key. 40029 for a code that is
 // unknown, used, expired or another app's; 45011 past 100 calls a minute for one person
-// (the code is not spent then).
+// (the code is not spent then). The call is counted, refused or not, once its AppID is
+// known.
 func (s *Store) CodeToSession(ctx context.Context, call APICall, code string) (WxSession, error) {
-	b := make([]byte, 16)
-	rand.Read(b)
-	out := WxSession{SessionKey: base64.StdEncoding.EncodeToString(b)}
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		id, err := s.authorizeCall(ctx, tx, call)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		var codeID, account, person int64
-		var expires string
-		var used sql.NullString
-		err = tx.QueryRowContext(ctx, `SELECT id, account_id, person_id, expires_at, used_at FROM js_codes WHERE code_hash = ?`,
-			HashToken(code)).Scan(&codeID, &account, &person, &expires, &used)
-		if errors.Is(err, sql.ErrNoRows) {
-			return APIInvalidCode
-		} else if err != nil {
-			return fmt.Errorf("find js_code: %w", err)
-		}
-		if account != id || used.Valid || !now.Before(parseTime(expires)) {
-			return APIInvalidCode
-		}
-		var calls int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM js_codes WHERE account_id = ? AND person_id = ? AND used_at >= ?`,
-			id, person, fmtTime(now.Truncate(time.Minute))).Scan(&calls); err != nil {
-			return fmt.Errorf("count sessions: %w", err)
-		}
-		if calls >= JSCodeMinuteLimit {
-			return APIMinuteQuota
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE js_codes SET used_at = ? WHERE id = ?`, fmtTime(now), codeID); err != nil {
-			return fmt.Errorf("spend js_code: %w", err)
-		}
-		key, err := s.serverKey(keyOpenID)
-		if err != nil {
-			return err
-		}
-		out.OpenID = openID(key, call.AppID, person)
-		return s.countAPICall(ctx, tx, id, false)
+	var out WxSession
+	err := s.apiTx(ctx, EndpointCode2Session, call, func(tx *sql.Tx, id int64) (err error) {
+		out, err = s.codeToSessionTx(ctx, tx, id, call.AppID, code)
+		return err
 	})
 	if err != nil {
 		return WxSession{}, err
 	}
 	return out, nil
+}
+
+func (s *Store) codeToSessionTx(ctx context.Context, tx *sql.Tx, id int64, appid, code string) (WxSession, error) {
+	now := s.now()
+	var codeID, account, person int64
+	var expires string
+	var used sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT id, account_id, person_id, expires_at, used_at FROM js_codes WHERE code_hash = ?`,
+		HashToken(code)).Scan(&codeID, &account, &person, &expires, &used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return WxSession{}, APIInvalidCode
+	} else if err != nil {
+		return WxSession{}, fmt.Errorf("find js_code: %w", err)
+	}
+	if account != id || used.Valid || !now.Before(parseTime(expires)) {
+		return WxSession{}, APIInvalidCode
+	}
+	var calls int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM js_codes WHERE account_id = ? AND person_id = ? AND used_at >= ?`,
+		id, person, fmtTime(now.Truncate(time.Minute))).Scan(&calls); err != nil {
+		return WxSession{}, fmt.Errorf("count sessions: %w", err)
+	}
+	if calls >= JSCodeMinuteLimit {
+		return WxSession{}, APIMinuteQuota
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE js_codes SET used_at = ? WHERE id = ?`, fmtTime(now), codeID); err != nil {
+		return WxSession{}, fmt.Errorf("spend js_code: %w", err)
+	}
+	key, err := s.serverKey(keyOpenID)
+	if err != nil {
+		return WxSession{}, err
+	}
+	b := make([]byte, 16)
+	rand.Read(b)
+	return WxSession{OpenID: openID(key, appid, person), SessionKey: base64.StdEncoding.EncodeToString(b)}, nil
 }

@@ -70,7 +70,7 @@ func (s *Store) SeedLoad(ctx context.Context) (Load, error) {
 			return fmt.Errorf("load account: %w", err)
 		}
 		out.AccountID, _ = res.LastInsertId()
-		if err := s.logOp(ctx, tx, out.AccountID, admin, "registered", ""); err != nil {
+		if err := s.logOp(ctx, tx, out.AccountID, admin, opRegistered, out.AppID, ""); err != nil {
 			return err
 		}
 		for i := range 2 * loadMembersOfKind {
@@ -89,7 +89,7 @@ func (s *Store) SeedLoad(ctx context.Context) (Load, error) {
 				VALUES (?, ?, ?, ?, 'active', ?, ?)`, out.AccountID, person, kind, roles, admin, now); err != nil {
 				return fmt.Errorf("load member %s: %w", wechatID, err)
 			}
-			if err := s.logOp(ctx, tx, out.AccountID, admin, kind+"_member_added", wechatID); err != nil {
+			if err := s.logOp(ctx, tx, out.AccountID, admin, memberAdded[kind], wechatID, roles); err != nil {
 				return err
 			}
 		}

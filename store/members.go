@@ -213,10 +213,16 @@ func (s *Store) addMember(ctx context.Context, accountID, by int64, wechatID, ki
 		}
 		out = Member{ID: existing, PersonID: person.ID, WechatID: person.WechatID, Nickname: person.Nickname, Kind: kind,
 			Roles: roles, Status: status, AddedAt: now}
-		return s.logOp(ctx, tx, accountID, by, kind+"_member_added", strings.TrimSpace(person.WechatID+" "+roles.String()))
+		return s.logOp(ctx, tx, accountID, by, memberAdded[kind], person.WechatID, roles.String())
 	})
 	return out, err
 }
+
+// The log actions of adding and removing a member, by list.
+var (
+	memberAdded   = map[string]OpAction{KindProject: opProjectMemberAdded, KindExperience: opExperienceMemberAdded}
+	memberRemoved = map[string]OpAction{KindProject: opProjectMemberRemoved, KindExperience: opExperienceMemberRemoved}
+)
 
 // SetProjectRoles replaces a project member's roles; the member feels it on their next
 // request, since roles are read from the database every time.
@@ -226,9 +232,9 @@ func (s *Store) SetProjectRoles(ctx context.Context, accountID, byPersonID, memb
 		return invalid("roles", code)
 	}
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		var wechatID string
-		err := tx.QueryRowContext(ctx, `SELECT p.wechat_id FROM members m JOIN people p ON p.id = m.person_id
-			WHERE m.id = ? AND m.account_id = ? AND m.kind = 'project' AND m.status <> 'declined'`, memberID, accountID).Scan(&wechatID)
+		var wechatID, old string
+		err := tx.QueryRowContext(ctx, `SELECT p.wechat_id, m.roles FROM members m JOIN people p ON p.id = m.person_id
+			WHERE m.id = ? AND m.account_id = ? AND m.kind = 'project' AND m.status <> 'declined'`, memberID, accountID).Scan(&wechatID, &old)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		} else if err != nil {
@@ -237,7 +243,7 @@ func (s *Store) SetProjectRoles(ctx context.Context, accountID, byPersonID, memb
 		if _, err := tx.ExecContext(ctx, `UPDATE members SET roles = ? WHERE id = ?`, rs.String(), memberID); err != nil {
 			return fmt.Errorf("set roles of member %d: %w", memberID, err)
 		}
-		return s.logOp(ctx, tx, accountID, byPersonID, "project_member_roles", wechatID+" "+rs.String())
+		return s.logOp(ctx, tx, accountID, byPersonID, opProjectMemberRoles, wechatID, change(old, rs.String()))
 	})
 }
 
@@ -262,6 +268,6 @@ func (s *Store) RemoveMember(ctx context.Context, accountID, byPersonID int64, k
 				return err
 			}
 		}
-		return s.logOp(ctx, tx, accountID, byPersonID, kind+"_member_removed", wechatID)
+		return s.logOp(ctx, tx, accountID, byPersonID, memberRemoved[kind], wechatID, "")
 	})
 }

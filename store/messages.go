@@ -97,20 +97,20 @@ func (s *Store) AcceptSubscription(ctx context.Context, personID int64, appid, p
 // state, page's path among the released package's pages (41030). Only a delivered message
 // spends the subscription; it becomes the person's service notification.
 func (s *Store) SendSubscribeMessage(ctx context.Context, accountID int64, touser, templateID, page string, data map[string]string, state, lang string) (int64, error) {
-	if touser == MagicRefuse {
-		return 0, APIUserRefused
-	}
 	if state == "" {
 		state = StateFormal
 	}
 	if lang == "" {
 		lang = MessageLangs[0]
 	}
-	if !slices.Contains([]string{StateDeveloper, StateTrial, StateFormal}, state) || !slices.Contains(MessageLangs, lang) {
-		return 0, APIInvalidArgs
-	}
 	var msgid int64
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.tokenAPITx(ctx, accountID, EndpointSubscribeSend, func(tx *sql.Tx) error {
+		if touser == MagicRefuse {
+			return APIUserRefused
+		}
+		if !slices.Contains([]string{StateDeveloper, StateTrial, StateFormal}, state) || !slices.Contains(MessageLangs, lang) {
+			return APIInvalidArgs
+		}
 		personID, _, err := appUserTx(ctx, tx, accountID, touser)
 		if err != nil {
 			return err
@@ -154,7 +154,7 @@ func (s *Store) SendSubscribeMessage(ctx context.Context, accountID int64, touse
 			return fmt.Errorf("deliver notice: %w", err)
 		}
 		msgid, _ = res.LastInsertId()
-		return s.countAPICall(ctx, tx, accountID, false)
+		return nil
 	})
 	return msgid, err
 }

@@ -101,7 +101,7 @@ func (s *Store) addTemplateTx(ctx context.Context, tx *sql.Tx, accountID int64, 
 		accountID, id, tid, string(list), sceneDesc, fmtTime(s.now())); err != nil {
 		return "", fmt.Errorf("add template %d to %d: %w", tid, accountID, err)
 	}
-	return id, s.logActor(ctx, tx, accountID, a, "message_template_added", lib.Title, s.now())
+	return id, s.logActor(ctx, tx, accountID, a, opMessageTemplateAdded, lib.Title, id, s.now())
 }
 
 // AddMessageTemplate answers POST /wxaapi/newtmpl/addtemplate and returns the priTmplId.
@@ -110,17 +110,13 @@ func (s *Store) addTemplateTx(ctx context.Context, tx *sql.Tx, accountID int64, 
 // characters, 200022 the same tid and kidList already added (the existing priTmplId is
 // returned with it, as the real API does), 200012 the account has 50 templates.
 func (s *Store) AddMessageTemplate(ctx context.Context, accountID int64, tid string, kids []int, sceneDesc string) (string, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(tid))
-	if err != nil {
-		return "", APITemplateTID
-	}
 	var id string
-	err = s.withTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		id, err = s.addTemplateTx(ctx, tx, accountID, Actor{}, n, kids, sceneDesc)
-		if err == nil {
-			err = s.countAPICall(ctx, tx, accountID, false)
+	err := s.tokenAPITx(ctx, accountID, EndpointAddTemplate, func(tx *sql.Tx) error {
+		n, err := strconv.Atoi(strings.TrimSpace(tid))
+		if err != nil {
+			return APITemplateTID
 		}
+		id, err = s.addTemplateTx(ctx, tx, accountID, Actor{}, n, kids, sceneDesc)
 		return err
 	})
 	return id, err
@@ -169,16 +165,16 @@ func (s *Store) deleteTemplateTx(ctx context.Context, tx *sql.Tx, accountID int6
 		return false, fmt.Errorf("delete template %d: %w", id, err)
 	}
 	lib, _ := libraryTemplate(tid)
-	return true, s.logActor(ctx, tx, accountID, a, "message_template_deleted", lib.Title, s.now())
+	return true, s.logActor(ctx, tx, accountID, a, opMessageTemplateDeleted, lib.Title, priTmplID, s.now())
 }
 
 // DeleteMessageTemplate answers POST /wxaapi/newtmpl/deltemplate: 20002 for an empty
 // priTmplId, 20001 for one the account does not have (real: "系统错误（包含该账号下无该模板等）").
 func (s *Store) DeleteMessageTemplate(ctx context.Context, accountID int64, priTmplID string) error {
-	if priTmplID == "" {
-		return APITemplateDelArgs
-	}
-	return s.withTx(ctx, func(tx *sql.Tx) error {
+	return s.tokenAPITx(ctx, accountID, EndpointDeleteTemplate, func(tx *sql.Tx) error {
+		if priTmplID == "" {
+			return APITemplateDelArgs
+		}
 		ok, err := s.deleteTemplateTx(ctx, tx, accountID, Actor{}, priTmplID)
 		if err != nil {
 			return err
@@ -186,7 +182,7 @@ func (s *Store) DeleteMessageTemplate(ctx context.Context, accountID int64, priT
 		if !ok {
 			return APITemplateDelete
 		}
-		return s.countAPICall(ctx, tx, accountID, false)
+		return nil
 	})
 }
 

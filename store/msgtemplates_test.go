@@ -115,7 +115,7 @@ func TestMessageTemplatesOnConsole(t *testing.T) {
 	must(t, err)
 	_, err = e.st.AddMessageTemplateAs(e.ctx, e.acct.ID, e.admin.ID, 1927, []int{1, 2}, "")
 	wantCode(t, err, "tid", "template_duplicate")
-	if entry := e.lastLog(); entry.Action != "message_template_added" || entry.PersonID != e.operator.ID || entry.Detail != "付款成功通知" {
+	if entry := e.lastLog(); entry.Action != "message_template_added" || entry.PersonID != e.operator.ID || entry.Target != "付款成功通知" || entry.Summary != id {
 		t.Fatalf("log entry %+v", entry)
 	}
 	if err := e.st.DeleteMessageTemplateAs(e.ctx, e.acct.ID, e.developer.ID, id); !errors.Is(err, ErrForbidden) {

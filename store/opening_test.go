@@ -166,10 +166,9 @@ func TestOpenVersionRecordsEnv(t *testing.T) {
 		t.Fatalf("refused opening wrote a code: %d trial codes of the tester", n)
 	}
 	day := PlatformDay(e.clock.Now())
-	counts, err := e.st.DailyCounts(e.ctx, e.acct.ID, day, day)
-	must(t, err)
-	if len(counts) != 1 || counts[0].Visits != 4 || counts[0].Visitors != 4 || counts[0].NewVisitors != 4 {
-		t.Fatalf("daily counts %+v, want 4 visits by 4 new visitors", counts)
+	if d := statsOn(t, e.st, e.acct.ID, day); d.Visits.Total != 4 || d.Visitors.Total != 4 || d.NewVisitors.Total != 4 ||
+		d.Visits != (EnvCounts{Total: 4, Release: 2, Trial: 1, Develop: 1}) {
+		t.Fatalf("stats %+v, want 4 visits by 4 new visitors: 2 release, 1 trial, 1 develop", d)
 	}
 	secret := e.resetSecret()
 	s, err := e.st.CodeToSession(e.ctx, APICall{AppID: e.acct.AppID, Secret: secret}, dcode.Code)

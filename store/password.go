@@ -48,7 +48,7 @@ func (s *Store) ChangeAccountPassword(ctx context.Context, accountID, personID i
 		if err := endConsoleSessions(ctx, tx, accountID, 0, keep); err != nil {
 			return err
 		}
-		return s.logOp(ctx, tx, accountID, personID, "password_changed", "")
+		return s.logOp(ctx, tx, accountID, personID, opPasswordChanged, "", "")
 	})
 }
 

@@ -34,8 +34,8 @@ func (s *Store) SetPhasePercent(ctx context.Context, accountID, personID int64, 
 			percent, phase, fmtTime(s.now()), cur.ID); err != nil {
 			return fmt.Errorf("set percent of release %d: %w", cur.ID, err)
 		}
-		return s.logOp(ctx, tx, accountID, personID, "phase_percent_set",
-			fmt.Sprintf("%s %d%% → %d%%", cur.Version.Version, cur.Percent, percent))
+		return s.logOp(ctx, tx, accountID, personID, opPhasePercentSet, cur.Version.Version,
+			change(fmt.Sprintf("%d%%", cur.Percent), fmt.Sprintf("%d%%", percent)))
 	})
 }
 
@@ -51,12 +51,12 @@ const (
 var phaseMoves = map[string]struct {
 	from   []string
 	to     string
-	action string
+	action OpAction
 }{
-	PhasePause:  {[]string{PhaseRunning}, PhasePaused, "phase_paused"},
-	PhaseResume: {[]string{PhasePaused}, PhaseRunning, "phase_resumed"},
-	PhaseFull:   {[]string{PhaseRunning, PhasePaused}, PhaseDone, "phase_full"},
-	PhaseCancel: {[]string{PhaseRunning, PhasePaused}, PhaseCancelled, "phase_cancelled"},
+	PhasePause:  {[]string{PhaseRunning}, PhasePaused, opPhasePaused},
+	PhaseResume: {[]string{PhasePaused}, PhaseRunning, opPhaseResumed},
+	PhaseFull:   {[]string{PhaseRunning, PhasePaused}, PhaseDone, opPhaseFull},
+	PhaseCancel: {[]string{PhaseRunning, PhasePaused}, PhaseCancelled, opPhaseCancelled},
 }
 
 // ChangePhase pauses, resumes, completes or cancels the phased release in progress. An
@@ -90,6 +90,6 @@ func (s *Store) ChangePhase(ctx context.Context, accountID, personID int64, acti
 			move.to, percent, fmtTime(s.now()), cur.ID); err != nil {
 			return fmt.Errorf("%s release %d: %w", action, cur.ID, err)
 		}
-		return s.logOp(ctx, tx, accountID, personID, move.action, cur.Version.Version)
+		return s.logOp(ctx, tx, accountID, personID, move.action, cur.Version.Version, change(cur.Phase, move.to))
 	})
 }

@@ -156,11 +156,11 @@ type PhoneWatermark struct {
 // returns the number as it was shared. 40029 for a code that is unknown, used, expired or
 // another account's, and for MagicPhoneCode (which touches nothing).
 func (s *Store) PhoneNumberForCode(ctx context.Context, accountID int64, code string) (PhoneInfo, error) {
-	if code == MagicPhoneCode {
-		return PhoneInfo{}, APIInvalidCode
-	}
 	var out PhoneInfo
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.tokenAPITx(ctx, accountID, EndpointPhoneNumber, func(tx *sql.Tx) error {
+		if code == MagicPhoneCode {
+			return APIInvalidCode
+		}
 		var id, account int64
 		var phone, created, expires, appid string
 		var used sql.NullString
@@ -184,7 +184,7 @@ func (s *Store) PhoneNumberForCode(ctx context.Context, accountID int64, code st
 		if cc != "86" {
 			out.PhoneNumber = "+" + cc + number
 		}
-		return s.countAPICall(ctx, tx, accountID, false)
+		return nil
 	})
 	return out, err
 }

@@ -136,11 +136,14 @@ func TestPhoneNumberForCode(t *testing.T) {
 	_, err = e.st.PhoneNumberForCode(e.ctx, e.acct.ID, "no-such-code")
 	wantAPIError(t, err, 40029)
 
-	rows, calls := e.count(`SELECT count(*) FROM phone_codes`), e.apiCalls()
+	rows, calls, refused := e.count(`SELECT count(*) FROM phone_codes`), e.apiCalls(), e.refusals(EndpointPhoneNumber, "40029")
 	_, err = e.st.PhoneNumberForCode(e.ctx, e.acct.ID, "magic-40029")
 	wantAPIError(t, err, 40029)
 	if e.count(`SELECT count(*) FROM phone_codes`) != rows || e.apiCalls() != calls {
 		t.Fatal("the magic code touched state")
+	}
+	if e.refusals(EndpointPhoneNumber, "40029") != refused+1 {
+		t.Fatal("the refused call was not counted with its errcode")
 	}
 
 	// A number outside the mainland carries its country code in phoneNumber.

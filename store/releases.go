@@ -143,7 +143,7 @@ func (s *Store) settleTx(ctx context.Context, tx *sql.Tx, accountID int64) (Rele
 		return cur, ok, fmt.Errorf("settle release %d: %w", cur.ID, err)
 	}
 	if n, _ := res.RowsAffected(); n > 0 {
-		err = s.logActor(ctx, tx, accountID, Actor{}, "phase_auto_full", cur.Version.Version, cur.AutoFullAt())
+		err = s.logActor(ctx, tx, accountID, Actor{}, opPhaseAutoFull, cur.Version.Version, change(PhaseRunning, PhaseDone), cur.AutoFullAt())
 	}
 	return cur, ok, err
 }
@@ -197,15 +197,16 @@ func (s *Store) Release(ctx context.Context, accountID, personID int64, mode str
 			return invalid("mode", "first_release_full")
 		}
 		var phase, previous any
-		detail := review.Version.Version + " " + mode
+		var before string
+		after := review.Version.Version + " " + mode
 		if mode == ModePhased {
-			phase, detail = PhaseRunning, detail+" "+strconv.Itoa(plan.Percent)+"%"
+			phase, after = PhaseRunning, after+" "+strconv.Itoa(plan.Percent)+"%"
 			if plan.Percent == 100 {
 				phase = PhaseDone
 			}
 		}
 		if released {
-			previous = cur.ID
+			previous, before = cur.ID, cur.Version.Version
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO releases (account_id, version_id, previous_id, mode, phase, percent, members_first,
 			testers_first, person_id, released_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, accountID, review.Version.ID, previous, mode, phase,
@@ -219,6 +220,6 @@ func (s *Store) Release(ctx context.Context, accountID, personID int64, mode str
 			fmtTime(now), accountID); err != nil {
 			return fmt.Errorf("mark %d released: %w", accountID, err)
 		}
-		return s.logOp(ctx, tx, accountID, personID, "version_released", detail)
+		return s.logOp(ctx, tx, accountID, personID, opVersionReleased, review.Version.Version, change(before, after))
 	})
 }

@@ -248,9 +248,8 @@ func TestPhaseAutoFull(t *testing.T) {
 	}
 	e.clock.Advance(3 * time.Hour)
 	must(t, e.st.Release(e.ctx, e.acct.ID, e.admin.ID, ModeFull, PhasePlan{}))
-	log, err := e.st.OpLog(e.ctx, e.acct.ID, 2, 0)
-	must(t, err)
-	if l := log[1]; l.Action != "phase_auto_full" || l.PersonID != 0 || !l.At.Equal(start.Add(15*24*time.Hour)) || l.Detail != "1.1.0" {
+	log := logOf(e.t, e.st, e.acct.ID)
+	if l := log[1]; l.Action != "phase_auto_full" || l.Actor() != "platform" || !l.At.Equal(start.Add(15*24*time.Hour)) || l.Target != "1.1.0" {
 		t.Fatalf("auto-full logged as %+v", l)
 	}
 	if log[0].Action != "version_released" {

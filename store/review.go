@@ -194,14 +194,14 @@ func (s *Store) decideSubject(ctx context.Context, tx *sql.Tx, accountID int64, 
 	if err := v.check(); err != nil {
 		return 0, err
 	}
-	state := "approved"
+	state, action := "approved", opSubjectApproved
 	if !v.approve {
-		state = "rejected"
+		state, action = "rejected", opSubjectRejected
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET subject_verification = ? WHERE id = ?`, state, accountID); err != nil {
 		return 0, fmt.Errorf("decide subject of %d: %w", accountID, err)
 	}
-	return accountID, s.logOp(ctx, tx, accountID, 0, "subject_"+state, v.reason)
+	return accountID, s.logOp(ctx, tx, accountID, 0, action, a.Subject.OrgName, v.reason)
 }
 
 func subjectRejectionTx(ctx context.Context, tx *sql.Tx, a Account) (string, error) {

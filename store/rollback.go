@@ -78,7 +78,7 @@ func (s *Store) Rollback(ctx context.Context, accountID, personID, versionID int
 			VALUES (?, ?, ?, 'rollback', ?, ?)`, accountID, versionID, cur.ID, personID, fmtTime(now)); err != nil {
 			return fmt.Errorf("roll back to version %d: %w", versionID, err)
 		}
-		return s.logOp(ctx, tx, accountID, personID, "version_rolled_back", cur.Version.Version+" → "+targets[i].Version)
+		return s.logOp(ctx, tx, accountID, personID, opVersionRolledBack, targets[i].Version, change(cur.Version.Version, targets[i].Version))
 	})
 }
 

@@ -2,7 +2,6 @@ package store
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 )
@@ -39,7 +38,7 @@ func TestRollbackRules(t *testing.T) {
 	if on := e.page().Online; on.Version.ID != v1.ID || on.Mode != ModeRollback {
 		t.Fatalf("online after rollback: %s %s", on.Version.Version, on.Mode)
 	}
-	if l := e.lastLog(); l.Action != "version_rolled_back" || l.Detail != "1.1.0 → 1.0.0" {
+	if l := e.lastLog(); l.Action != "version_rolled_back" || l.Target != "1.0.0" || l.Summary != "1.1.0 → 1.0.0" {
 		t.Fatalf("logged %+v", l)
 	}
 	if got := rollback(e.admin, v2); got != "rollback_unavailable" {
@@ -101,37 +100,29 @@ func TestEveryVersionStepIsLogged(t *testing.T) {
 	}
 	must(t, e.st.Rollback(e.ctx, e.acct.ID, e.admin.ID, v1.ID))
 	must(t, e.st.DeleteVersion(e.ctx, e.acct.ID, e.developer.ID, v1.ID))
-	log, err := e.st.OpLog(e.ctx, e.acct.ID, 100, 0)
-	must(t, err)
+	log := logOf(e.t, e.st, e.acct.ID)
 	var got []string
 	for i := len(log) - 1 - skip; i >= 0; i-- {
 		l := log[i]
-		actor := l.WechatID
-		switch {
-		case l.Robot != 0:
-			actor = fmt.Sprintf("robot %d", l.Robot)
-		case l.PersonID == 0:
-			actor = "platform"
-		}
-		got = append(got, actor+" "+l.Action+" "+l.Detail)
+		got = append(got, strings.TrimSpace(l.Actor()+" "+l.Action+" "+l.Target+" "+l.Summary))
 	}
 	want := []string{
 		"robot 2 version_uploaded 1.0.0",
-		"ver_developer trial_set 1.0.0",
+		"ver_developer trial_set 1.0.0 — → 1.0.0",
 		"ver_operator review_submitted 1.0.0",
 		"ver_operator review_withdrawn 1.0.0",
 		"ver_operator review_submitted 1.0.0",
 		"platform code_approved 1.0.0",
-		"ver_operator version_released 1.0.0 full",
+		"ver_operator version_released 1.0.0 — → 1.0.0 full",
 		"ver_admin version_uploaded 1.1.0",
 		"ver_admin review_submitted 1.1.0",
 		"platform code_approved 1.1.0",
-		"ver_admin version_released 1.1.0 phased 10%",
+		"ver_admin version_released 1.1.0 1.0.0 → 1.1.0 phased 10%",
 		"ver_admin phase_percent_set 1.1.0 10% → 40%",
-		"ver_operator phase_paused 1.1.0",
-		"ver_operator phase_resumed 1.1.0",
-		"ver_operator phase_full 1.1.0",
-		"ver_admin version_rolled_back 1.1.0 → 1.0.0",
+		"ver_operator phase_paused 1.1.0 running → paused",
+		"ver_operator phase_resumed 1.1.0 paused → running",
+		"ver_operator phase_full 1.1.0 running → done",
+		"ver_admin version_rolled_back 1.0.0 1.1.0 → 1.0.0",
 		"ver_developer version_deleted 1.0.0",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

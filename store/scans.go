@@ -263,7 +263,11 @@ func (s *Store) CompleteBindAdmin(ctx context.Context, token string, accountID i
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrConflict
 		}
-		return nil
+		var wechatID string
+		if err := tx.QueryRowContext(ctx, `SELECT wechat_id FROM people WHERE id = ?`, sc.PersonID).Scan(&wechatID); err != nil {
+			return fmt.Errorf("bound administrator of %d: %w", accountID, err)
+		}
+		return s.logOp(ctx, tx, accountID, sc.PersonID, opAdminBound, wechatID, "")
 	})
 }
 

@@ -113,7 +113,6 @@ func (s *Store) StartSecretReset(ctx context.Context, accountID int64, req Reque
 // hash is stored for good; the secret itself waits, sealed, for its one view on the page of
 // the scan's token (TakeOneTime with OneTimeAppSecret).
 func (s *Store) CompleteSecretReset(ctx context.Context, token string, accountID int64) error {
-	secret := randomHex(32)
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		sc, err := s.consumeScan(ctx, tx, token, PurposeResetSecret, accountID)
 		if err != nil {
@@ -126,32 +125,39 @@ func (s *Store) CompleteSecretReset(ctx context.Context, token string, accountID
 		if !roles.Has(RoleAdmin) {
 			return invalid("", "not_admin")
 		}
-		old, had, err := secretRowTx(ctx, tx, accountID)
+		secret, err := s.newSecretTx(ctx, tx, accountID, sc.PersonID)
 		if err != nil {
 			return err
 		}
-		if had && old.frozenAt(s.now()) {
-			return invalid("", "secret_frozen")
-		}
-		key, err := s.serverKey(keyAppSecret)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO app_secrets (account_id, secret_hash, created_at) VALUES (?, ?, ?)
-			ON CONFLICT (account_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at`,
-			accountID, hashAppSecret(key, secret), fmtTime(now)); err != nil {
-			return fmt.Errorf("store secret of %d: %w", accountID, err)
-		}
-		if err := s.putOneTime(ctx, tx, OneTimeAppSecret, token, accountID, secret); err != nil {
-			return err
-		}
-		action := "secret_generated"
-		if had {
-			action = "secret_reset"
-		}
-		return s.logOp(ctx, tx, accountID, sc.PersonID, action, "")
+		return s.putOneTime(ctx, tx, OneTimeAppSecret, token, accountID, secret)
 	})
+}
+
+// newSecretTx generates the account's AppSecret for the administrator personID, replacing
+// any earlier one unless it is frozen.
+func (s *Store) newSecretTx(ctx context.Context, tx *sql.Tx, accountID, personID int64) (string, error) {
+	old, had, err := secretRowTx(ctx, tx, accountID)
+	if err != nil {
+		return "", err
+	}
+	if had && old.frozenAt(s.now()) {
+		return "", invalid("", "secret_frozen")
+	}
+	key, err := s.serverKey(keyAppSecret)
+	if err != nil {
+		return "", err
+	}
+	secret := randomHex(32)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO app_secrets (account_id, secret_hash, created_at) VALUES (?, ?, ?)
+		ON CONFLICT (account_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at`,
+		accountID, hashAppSecret(key, secret), fmtTime(s.now())); err != nil {
+		return "", fmt.Errorf("store secret of %d: %w", accountID, err)
+	}
+	action := opSecretGenerated
+	if had {
+		action = opSecretReset
+	}
+	return secret, s.logOp(ctx, tx, accountID, personID, action, "", "")
 }
 
 // SetSecretFrozen freezes or unfreezes the AppSecret: a frozen secret answers 40243 to
@@ -180,10 +186,10 @@ func (s *Store) SetSecretFrozen(ctx context.Context, accountID, personID int64, 
 			freeze, fmtTime(at), accountID); err != nil {
 			return fmt.Errorf("freeze secret of %d: %w", accountID, err)
 		}
-		action := "secret_unfrozen"
+		action, summary := opSecretUnfrozen, change(SecretFrozen, SecretActive)
 		if freeze {
-			action = "secret_frozen"
+			action, summary = opSecretFrozen, change(SecretActive, SecretFrozen)
 		}
-		return s.logOp(ctx, tx, accountID, personID, action, "")
+		return s.logOp(ctx, tx, accountID, personID, action, "", summary)
 	})
 }

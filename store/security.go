@@ -118,6 +118,10 @@ func (s *Store) SetSecurityWords(ctx context.Context, accountID, personID int64,
 		if err := mayTx(ctx, tx, accountID, personID, ActEditDev); err != nil {
 			return err
 		}
+		old, err := securityWordsTx(ctx, tx, accountID)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM security_words WHERE account_id = ?`, accountID); err != nil {
 			return fmt.Errorf("clear words of %d: %w", accountID, err)
 		}
@@ -131,7 +135,7 @@ func (s *Store) SetSecurityWords(ctx context.Context, accountID, personID int64,
 				}
 			}
 		}
-		return s.logOp(ctx, tx, accountID, personID, "security_words_set", strconv.Itoa(len(seen)))
+		return s.logOp(ctx, tx, accountID, personID, opSecurityWordsSet, "", change(strconv.Itoa(len(old)), strconv.Itoa(len(seen))))
 	})
 }
 
@@ -192,11 +196,11 @@ type SecCheck struct {
 // verdict is the most severe listed word the content contains (ignoring case; the first
 // listed among equals), or pass with label 100.
 func (s *Store) CheckText(ctx context.Context, accountID int64, openid, content string, scene int) (SecCheck, error) {
-	if scene < 1 || scene > 4 {
-		return SecCheck{}, APIInvalidScene
-	}
 	var out SecCheck
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.tokenAPITx(ctx, accountID, EndpointMsgSecCheck, func(tx *sql.Tx) error {
+		if scene < 1 || scene > 4 {
+			return APIInvalidScene
+		}
 		_, last, err := appUserTx(ctx, tx, accountID, openid)
 		if errors.Is(err, APIInvalidOpenID) {
 			var elsewhere bool
@@ -220,7 +224,7 @@ func (s *Store) CheckText(ctx context.Context, accountID int64, openid, content 
 		}
 		out = wordVerdict(words, content)
 		out.TraceID = traceID(now)
-		return s.countAPICall(ctx, tx, accountID, false)
+		return nil
 	})
 	return out, err
 }

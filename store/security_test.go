@@ -58,7 +58,7 @@ func TestSetSecurityWords(t *testing.T) {
 	if len(got) != 2 || got[0] != words[0] || got[1] != words[1] {
 		t.Fatalf("stored %+v", got)
 	}
-	if entry := e.lastLog(); entry.Action != "security_words_set" || entry.PersonID != e.developer.ID || entry.Detail != "2" {
+	if entry := e.lastLog(); entry.Action != "security_words_set" || entry.PersonID != e.developer.ID || entry.Summary != "0 → 2" {
 		t.Fatalf("log entry %+v", entry)
 	}
 	must(t, e.st.SetSecurityWords(e.ctx, e.acct.ID, e.admin.ID, nil))

@@ -48,9 +48,16 @@ func (e *apiEnv) openid(p Person) string {
 	return id
 }
 
-// apiCalls is how many API calls the account has been counted today.
+// apiCalls is how many API calls of the account were answered with a result today.
 func (e *apiEnv) apiCalls() int {
 	e.t.Helper()
-	return e.count(`SELECT COALESCE((SELECT api_calls FROM daily_counts WHERE account_id = ? AND day = ?), 0)`,
+	return e.count(`SELECT COALESCE(sum(calls), 0) FROM api_call_counts WHERE account_id = ? AND day = ? AND outcome = 'ok'`,
 		e.acct.ID, PlatformDay(e.st.Now()))
+}
+
+// refusals is how many of the account's calls to endpoint were refused with outcome today.
+func (e *apiEnv) refusals(endpoint, outcome string) int {
+	e.t.Helper()
+	return e.count(`SELECT COALESCE(sum(calls), 0) FROM api_call_counts WHERE account_id = ? AND day = ? AND endpoint = ? AND outcome = ?`,
+		e.acct.ID, PlatformDay(e.st.Now()), endpoint, outcome)
 }

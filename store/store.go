@@ -27,6 +27,8 @@ type Store struct {
 	read  *sql.DB
 	// ring holds the data keys once UseMasterKey has unlocked them.
 	ring atomic.Pointer[keyring]
+	// counters are the prepared statements of the API-call and visit counters.
+	counters *counterStmts
 	// Now is the clock for every rule that depends on time (quotas, expiry); tests and the
 	// sandbox replace it, so no code in the product calls time.Now directly.
 	Now func() time.Time
@@ -66,7 +68,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(8)
-	return &Store{write: w, read: r, Now: time.Now}, nil
+	counters, err := prepareCounters(ctx, w)
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, err
+	}
+	return &Store{write: w, read: r, counters: counters, Now: time.Now}, nil
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
@@ -86,6 +94,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	s.counters.close()
 	rerr := s.read.Close()
 	if err := s.write.Close(); err != nil {
 		return err

@@ -56,7 +56,8 @@ type AccessToken struct {
 
 // authorizeCall checks an API call's AppID, AppSecret, freeze state and IP whitelist, in
 // that order, and returns the account. One query reads all of it; the hashing key is held
-// in memory since UseMasterKey.
+// in memory since UseMasterKey. A call refused after its AppID was found still names the
+// account, so the refusal can be counted against it.
 func (s *Store) authorizeCall(ctx context.Context, tx *sql.Tx, call APICall) (int64, error) {
 	key, err := s.serverKey(keyAppSecret)
 	if err != nil {
@@ -76,13 +77,46 @@ func (s *Store) authorizeCall(ctx context.Context, tx *sql.Tx, call APICall) (in
 	r := secretRow{hash: hash.String, frozen: frozen.Bool, changesAt: parseTime(changes.String)}
 	switch {
 	case !hash.Valid || !appSecretMatches(key, r.hash, call.Secret):
-		return 0, APIInvalidSecret
+		return id, APIInvalidSecret
 	case r.frozenAt(s.now()):
-		return 0, APISecretFrozen
+		return id, APISecretFrozen
 	case !IPAllowed(splitStored(ips.String), call.IP):
-		return 0, APIIPNotAllowed
+		return id, APIIPNotAllowed
 	}
 	return id, nil
+}
+
+// apiCallTx runs one call that carries the AppSecret in tx: it authorizes the call, runs
+// fn for the account and counts the call as ok. It returns the account it recognized (0
+// for an unknown AppID) also when the call is refused.
+func (s *Store) apiCallTx(ctx context.Context, tx *sql.Tx, endpoint string, call APICall, fn func(tx *sql.Tx, accountID int64) error) (int64, error) {
+	id, err := s.authorizeCall(ctx, tx, call)
+	if err == nil {
+		err = fn(tx, id)
+	}
+	if err == nil {
+		err = s.countAPICall(ctx, tx, id, endpoint, OutcomeOK)
+	}
+	return id, err
+}
+
+// apiTx runs a call that carries the AppSecret in one write transaction (apiCallTx). A
+// call refused once its AppID was recognized (wrong secret, frozen, IP, quota, a bad code)
+// is counted with its errcode in a transaction of its own, as the refused one rolls back.
+func (s *Store) apiTx(ctx context.Context, endpoint string, call APICall, fn func(tx *sql.Tx, accountID int64) error) error {
+	var account int64
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		account, err = s.apiCallTx(ctx, tx, endpoint, call, fn)
+		return err
+	})
+	if err == nil || account == 0 {
+		return err
+	}
+	if cerr := s.CountAPICall(ctx, account, endpoint, err); cerr != nil {
+		return errors.Join(err, cerr)
+	}
+	return err
 }
 
 // newAccessToken is 64 random bytes, base64url: 86 characters of [A-Za-z0-9_-].
@@ -112,31 +146,12 @@ func (s *Store) insertToken(ctx context.Context, tx *sql.Tx, accountID int64, ki
 }
 
 // IssueAccessToken answers GET /cgi-bin/token: a new token valid 7200 s; the previous
-// ones keep working for 5 more minutes at most. quota is the daily limit (45009).
+// ones keep working for 5 more minutes at most. quota is the daily limit (45009). The
+// call is counted, refused or not, once its AppID is known.
 func (s *Store) IssueAccessToken(ctx context.Context, call APICall, quota int) (AccessToken, error) {
 	token := newAccessToken()
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		id, err := s.authorizeCall(ctx, tx, call)
-		if err != nil {
-			return err
-		}
-		used, err := s.tokenCallsToday(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if used >= quota {
-			return APIDailyQuota
-		}
-		now := s.now()
-		overlap := fmtTime(now.Add(TokenOverlap))
-		if _, err := tx.ExecContext(ctx, `UPDATE access_tokens SET expires_at = ?2
-			WHERE account_id = ?1 AND kind = 'plain' AND expires_at > ?2`, id, overlap); err != nil {
-			return fmt.Errorf("shorten tokens of %d: %w", id, err)
-		}
-		if err := s.insertToken(ctx, tx, id, "plain", token, "", false, now); err != nil {
-			return err
-		}
-		return s.countAPICall(ctx, tx, id, true)
+	err := s.apiTx(ctx, EndpointToken, call, func(tx *sql.Tx, id int64) error {
+		return s.issueTokenTx(ctx, tx, id, token, quota)
 	})
 	if err != nil {
 		return AccessToken{}, err
@@ -144,67 +159,88 @@ func (s *Store) IssueAccessToken(ctx context.Context, call APICall, quota int) (
 	return AccessToken{Token: token, ExpiresIn: int(AccessTokenTTL / time.Second)}, nil
 }
 
+// issueTokenTx stores token as the account's new plain access token, within the quota.
+func (s *Store) issueTokenTx(ctx context.Context, tx *sql.Tx, id int64, token string, quota int) error {
+	used, err := s.tokenCallsToday(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if used >= quota {
+		return APIDailyQuota
+	}
+	now := s.now()
+	overlap := fmtTime(now.Add(TokenOverlap))
+	if _, err := tx.ExecContext(ctx, `UPDATE access_tokens SET expires_at = ?2
+		WHERE account_id = ?1 AND kind = 'plain' AND expires_at > ?2`, id, overlap); err != nil {
+		return fmt.Errorf("shorten tokens of %d: %w", id, err)
+	}
+	return s.insertToken(ctx, tx, id, "plain", token, "", false, now)
+}
+
 // StableAccessToken answers POST /cgi-bin/stable_token. Without force it returns the valid
 // stable token with its remaining lifetime, renewing it in its last 5 minutes (the old one
 // still runs out normally). force ends the current token at once and issues a new one, at
 // most 20 times a day (45009); within 30 s of the previous forced refresh the current
 // token is returned unchanged, as the real platform does ("otherwise it does not refresh").
+// The call is counted, refused or not, once its AppID is known.
 func (s *Store) StableAccessToken(ctx context.Context, call APICall, force bool) (AccessToken, error) {
 	var out AccessToken
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		id, err := s.authorizeCall(ctx, tx, call)
-		if err != nil {
-			return err
-		}
-		key, err := s.serverKey(keyStableToken)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		var seed, expires string
-		err = tx.QueryRowContext(ctx, `SELECT seed, expires_at FROM access_tokens WHERE account_id = ? AND kind = 'stable' AND expires_at > ?
-			ORDER BY id DESC LIMIT 1`, id, fmtTime(now)).Scan(&seed, &expires)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("current stable token of %d: %w", id, err)
-		}
-		current := err == nil
-		remaining := parseTime(expires).Sub(now)
-		mint := !current || remaining <= TokenOverlap
-		if force {
-			var recent, today int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE created_at > ?2), count(*) FILTER (WHERE created_at >= ?3)
-				FROM access_tokens WHERE account_id = ?1 AND kind = 'stable' AND forced`, id,
-				fmtTime(now.Add(-StableForceGap)), fmtTime(dayStart(now))).Scan(&recent, &today); err != nil {
-				return fmt.Errorf("forced refreshes of %d: %w", id, err)
-			}
-			switch {
-			case recent > 0 && current:
-				mint = false
-			case today >= StableForceDaily:
-				return APIDailyQuota
-			default:
-				if _, err := tx.ExecContext(ctx, `UPDATE access_tokens SET expires_at = ?2 WHERE account_id = ?1 AND kind = 'stable' AND expires_at > ?2`,
-					id, fmtTime(now)); err != nil {
-					return fmt.Errorf("end stable tokens of %d: %w", id, err)
-				}
-				mint = true
-			}
-		}
-		if mint {
-			seed = NewToken()
-			remaining = AccessTokenTTL
-			if err := s.insertToken(ctx, tx, id, "stable", stableToken(key, seed), seed, force, now); err != nil {
-				return err
-			}
-		}
-		out = AccessToken{Token: stableToken(key, seed), ExpiresIn: int(remaining / time.Second)}
-		return s.countAPICall(ctx, tx, id, false)
+	err := s.apiTx(ctx, EndpointStableToken, call, func(tx *sql.Tx, id int64) (err error) {
+		out, err = s.stableTokenTx(ctx, tx, id, force)
+		return err
 	})
 	return out, err
 }
 
+func (s *Store) stableTokenTx(ctx context.Context, tx *sql.Tx, id int64, force bool) (AccessToken, error) {
+	key, err := s.serverKey(keyStableToken)
+	if err != nil {
+		return AccessToken{}, err
+	}
+	now := s.now()
+	var seed, expires string
+	err = tx.QueryRowContext(ctx, `SELECT seed, expires_at FROM access_tokens WHERE account_id = ? AND kind = 'stable' AND expires_at > ?
+		ORDER BY id DESC LIMIT 1`, id, fmtTime(now)).Scan(&seed, &expires)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return AccessToken{}, fmt.Errorf("current stable token of %d: %w", id, err)
+	}
+	current := err == nil
+	remaining := parseTime(expires).Sub(now)
+	mint := !current || remaining <= TokenOverlap
+	if force {
+		var recent, today int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE created_at > ?2), count(*) FILTER (WHERE created_at >= ?3)
+			FROM access_tokens WHERE account_id = ?1 AND kind = 'stable' AND forced`, id,
+			fmtTime(now.Add(-StableForceGap)), fmtTime(dayStart(now))).Scan(&recent, &today); err != nil {
+			return AccessToken{}, fmt.Errorf("forced refreshes of %d: %w", id, err)
+		}
+		switch {
+		case recent > 0 && current:
+			mint = false
+		case today >= StableForceDaily:
+			return AccessToken{}, APIDailyQuota
+		default:
+			if _, err := tx.ExecContext(ctx, `UPDATE access_tokens SET expires_at = ?2 WHERE account_id = ?1 AND kind = 'stable' AND expires_at > ?2`,
+				id, fmtTime(now)); err != nil {
+				return AccessToken{}, fmt.Errorf("end stable tokens of %d: %w", id, err)
+			}
+			mint = true
+		}
+	}
+	if mint {
+		seed = NewToken()
+		remaining = AccessTokenTTL
+		if err := s.insertToken(ctx, tx, id, "stable", stableToken(key, seed), seed, force, now); err != nil {
+			return AccessToken{}, err
+		}
+	}
+	return AccessToken{Token: stableToken(key, seed), ExpiresIn: int(remaining / time.Second)}, nil
+}
+
 // CheckAccessToken tells which account an access token belongs to: 40001 for an unknown or
-// superseded token, 42001 for one that ran its full 7200 s.
+// superseded token, 42001 for one that ran its full 7200 s. A superseded or expired token
+// still names its account beside the error, so the refused call can be counted
+// (CountAPICall); an unknown one names none.
 func (s *Store) CheckAccessToken(ctx context.Context, token string) (int64, error) {
 	var id int64
 	var created, expires string
@@ -220,7 +256,7 @@ func (s *Store) CheckAccessToken(ctx context.Context, token string) (int64, erro
 	case now.Before(parseTime(expires)):
 		return id, nil
 	case !now.Before(parseTime(created).Add(AccessTokenTTL)):
-		return 0, APITokenExpired
+		return id, APITokenExpired
 	}
-	return 0, APIInvalidCredential
+	return id, APIInvalidCredential
 }

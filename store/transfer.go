@@ -102,7 +102,7 @@ func (s *Store) CompleteTransfer(ctx context.Context, accountID int64, oldToken,
 		if _, err := tx.ExecContext(ctx, `DELETE FROM members WHERE account_id = ? AND person_id = ? AND kind = 'project'`, accountID, out.ID); err != nil {
 			return fmt.Errorf("drop new administrator's membership: %w", err)
 		}
-		return s.logOp(ctx, tx, accountID, a.AdminPersonID, "admin_transferred", oldWechatID+" "+out.WechatID)
+		return s.logOp(ctx, tx, accountID, a.AdminPersonID, opAdminTransferred, out.WechatID, change(oldWechatID, out.WechatID))
 	})
 	return out, err
 }

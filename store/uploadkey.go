@@ -78,11 +78,11 @@ func (s *Store) CompleteUploadKeyReset(ctx context.Context, token string, accoun
 			accountID, hashAppSecret(hmacKey, key), now); err != nil {
 			return fmt.Errorf("store upload key of %d: %w", accountID, err)
 		}
-		action := "upload_key_generated"
+		action := opUploadKeyGenerated
 		if had {
-			action = "upload_key_reset"
+			action = opUploadKeyReset
 		}
-		return s.logOp(ctx, tx, accountID, sc.PersonID, action, "")
+		return s.logOp(ctx, tx, accountID, sc.PersonID, action, "", "")
 	})
 	if err != nil {
 		return "", err
@@ -110,12 +110,17 @@ func (s *Store) SetUploadKeyIPs(ctx context.Context, accountID, personID int64, 
 		if err := mayTx(ctx, tx, accountID, personID, ActEditDev); err != nil {
 			return err
 		}
+		var old string
+		err := tx.QueryRowContext(ctx, `SELECT ip_whitelist FROM upload_keys WHERE account_id = ?`, accountID).Scan(&old)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("upload key whitelist of %d: %w", accountID, err)
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO upload_keys (account_id, ip_whitelist, updated_at) VALUES (?1, ?2, ?3)
 			ON CONFLICT (account_id) DO UPDATE SET ip_whitelist = ?2, updated_at = ?3`,
 			accountID, joinLines(entries), fmtTime(s.now())); err != nil {
 			return fmt.Errorf("set upload key whitelist of %d: %w", accountID, err)
 		}
-		return s.logOp(ctx, tx, accountID, personID, "upload_key_ips_set", strings.Join(entries, ", "))
+		return s.logOp(ctx, tx, accountID, personID, opUploadKeyIPsSet, "", change(strings.Join(splitStored(old), ", "), strings.Join(entries, ", ")))
 	})
 }
 

@@ -72,10 +72,8 @@ func TestUploadKey(t *testing.T) {
 	if got := strings.Join(e.actions(), " "); !strings.HasSuffix(got, want) {
 		t.Fatalf("log %q", got)
 	}
-	log, err := e.st.OpLog(e.ctx, e.acct.ID, 100, 0)
-	must(t, err)
-	for _, l := range log {
-		if strings.Contains(l.Detail, key) || strings.Contains(l.Detail, reset) {
+	for _, l := range logOf(e.t, e.st, e.acct.ID) {
+		if strings.Contains(l.Target+l.Summary, key) || strings.Contains(l.Target+l.Summary, reset) {
 			t.Fatalf("a key is in the log: %+v", l)
 		}
 	}

@@ -177,7 +177,11 @@ func (s *Store) SubmitAuthentication(ctx context.Context, accountID, personID in
 		if err != nil {
 			return fmt.Errorf("submit authentication of %d: %w", accountID, err)
 		}
-		return s.logOp(ctx, tx, accountID, personID, "auth_submitted", "")
+		var rename string
+		if f.NewName != "" && f.NewName != a.Name {
+			rename = change(a.Name, f.NewName)
+		}
+		return s.logOp(ctx, tx, accountID, personID, opAuthSubmitted, f.InvoiceTitle, rename)
 	})
 }
 
@@ -218,13 +222,19 @@ func (s *Store) decideAuth(ctx context.Context, tx *sql.Tx, id int64, v verdict)
 		if err != nil {
 			return 0, fmt.Errorf("reject authentication %d: %w", id, err)
 		}
-		return req.AccountID, s.logOp(ctx, tx, req.AccountID, 0, "auth_rejected", v.reason)
+		return req.AccountID, s.logOp(ctx, tx, req.AccountID, 0, opAuthRejected, "", v.reason)
 	}
 	a, err := accountTx(ctx, tx, req.AccountID)
 	if err != nil {
 		return 0, err
 	}
+	var before string
+	if !a.AuthExpiresAt.IsZero() {
+		before = PlatformDay(a.AuthExpiresAt)
+	}
+	summary := change(before, PlatformDay(AuthValidUntil(now))) // the validity, then a rename
 	if req.NewName != "" && req.NewName != a.Name {
+		summary += ", " + change(a.Name, req.NewName)
 		if taken, err := nameTakenTx(ctx, tx, a, req.NewName); err != nil {
 			return 0, err
 		} else if taken {
@@ -242,5 +252,5 @@ func (s *Store) decideAuth(ctx context.Context, tx *sql.Tx, id int64, v verdict)
 	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET auth_expires_at = ? WHERE id = ?`, until, a.ID); err != nil {
 		return 0, fmt.Errorf("authenticate %d: %w", a.ID, err)
 	}
-	return a.ID, s.logOp(ctx, tx, a.ID, 0, "auth_approved", req.NewName)
+	return a.ID, s.logOp(ctx, tx, a.ID, 0, opAuthApproved, "", summary)
 }

@@ -184,7 +184,7 @@ func (s *Store) uploadTx(ctx context.Context, tx *sql.Tx, accountID int64, by Ac
 	if err := dropVersionIfUnused(ctx, tx, old); err != nil {
 		return 0, err
 	}
-	return id, s.logActor(ctx, tx, accountID, by, "version_uploaded", version, s.now())
+	return id, s.logActor(ctx, tx, accountID, by, opVersionUploaded, version, "", s.now())
 }
 
 // DeleteVersion deletes a development version (SPEC §12, real): the same code stays as the
@@ -204,7 +204,7 @@ func (s *Store) DeleteVersion(ctx context.Context, accountID, personID, versionI
 		if err := dropVersionIfUnused(ctx, tx, versionID); err != nil {
 			return err
 		}
-		return s.logOp(ctx, tx, accountID, personID, "version_deleted", version)
+		return s.logOp(ctx, tx, accountID, personID, opVersionDeleted, version, "")
 	})
 }
 
@@ -227,7 +227,8 @@ func (s *Store) SetTrial(ctx context.Context, accountID, personID, versionID int
 			return nil
 		}
 		var old int64
-		err = tx.QueryRowContext(ctx, `UPDATE versions SET trial = 0 WHERE account_id = ? AND trial = 1 RETURNING id`, accountID).Scan(&old)
+		var oldVersion string
+		err = tx.QueryRowContext(ctx, `UPDATE versions SET trial = 0 WHERE account_id = ? AND trial = 1 RETURNING id, version`, accountID).Scan(&old, &oldVersion)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("retire trial of %d: %w", accountID, err)
 		}
@@ -237,7 +238,7 @@ func (s *Store) SetTrial(ctx context.Context, accountID, personID, versionID int
 		if err := dropVersionIfUnused(ctx, tx, old); err != nil {
 			return err
 		}
-		return s.logOp(ctx, tx, accountID, personID, "trial_set", v.Version)
+		return s.logOp(ctx, tx, accountID, personID, opTrialSet, v.Version, change(oldVersion, v.Version))
 	})
 }
 

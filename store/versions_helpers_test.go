@@ -169,8 +169,7 @@ func (e *verEnv) page() VersionsPage {
 // actions lists the operation log's action codes, oldest first.
 func (e *verEnv) actions() []string {
 	e.t.Helper()
-	log, err := e.st.OpLog(e.ctx, e.acct.ID, 1000, 0)
-	must(e.t, err)
+	log := logOf(e.t, e.st, e.acct.ID)
 	var out []string
 	for i := len(log) - 1; i >= 0; i-- {
 		out = append(out, log[i].Action)
@@ -181,9 +180,7 @@ func (e *verEnv) actions() []string {
 // lastLog is the newest operation-log entry.
 func (e *verEnv) lastLog() LogEntry {
 	e.t.Helper()
-	log, err := e.st.OpLog(e.ctx, e.acct.ID, 1, 0)
-	must(e.t, err)
-	return log[0]
+	return logOf(e.t, e.st, e.acct.ID)[0]
 }
 
 // outcome names an error for table tests: "ok", "forbidden", "not_found", "conflict", or

@@ -49,7 +49,7 @@ func TestUploadRules(t *testing.T) {
 	}
 	// A robot's upload is logged as that robot, not as a person.
 	e.upload(ByRobot(7), "2.0.0")
-	if l := e.lastLog(); l.Action != "version_uploaded" || l.Robot != 7 || l.PersonID != 0 || l.Detail != "2.0.0" {
+	if l := e.lastLog(); l.Action != "version_uploaded" || l.Robot != 7 || l.PersonID != 0 || l.Target != "2.0.0" || l.Actor() != "robot 7" {
 		t.Fatalf("robot upload logged as %+v", l)
 	}
 }

@@ -76,12 +76,30 @@ func (s *Store) SaveSubject(ctx context.Context, accountID int64, sub Subject) e
 		if err != nil {
 			return fmt.Errorf("save subject of %d: %w", accountID, err)
 		}
+		// The log names the subject by its type and name, never by ID number or phone.
+		if err := s.logActor(ctx, tx, accountID, byLogin, opSubjectSaved, subjectName(sub),
+			change(subjectName(a.Subject), subjectName(sub)), s.now()); err != nil {
+			return err
+		}
 		// A bind_admin scan was decided against the old subject: retire it, or the person
 		// who confirmed it would be bound whatever the new subject names.
 		_, err = tx.ExecContext(ctx, `UPDATE scans SET used_at = ? WHERE account_id = ? AND purpose = ? AND used_at IS NULL`,
 			fmtTime(s.now()), accountID, PurposeBindAdmin)
 		return err
 	})
+}
+
+// subjectName is a subject as the operation log names it: its type and its organisation
+// or administrator name ("" before any was saved).
+func subjectName(sub Subject) string {
+	if sub.Type == "" {
+		return ""
+	}
+	name := sub.OrgName
+	if name == "" {
+		name = sub.AdminName
+	}
+	return sub.Type + " " + name
 }
 
 func normalizeSubject(sub Subject) Subject {
@@ -126,11 +144,10 @@ func (s *Store) ConfirmRegistration(ctx context.Context, accountID int64) (Accou
 			}
 			break
 		}
-		if err := s.logOp(ctx, tx, accountID, a.AdminPersonID, "registered", ""); err != nil {
+		if out, err = accountTx(ctx, tx, accountID); err != nil {
 			return err
 		}
-		out, err = accountTx(ctx, tx, accountID)
-		return err
+		return s.logOp(ctx, tx, accountID, a.AdminPersonID, opRegistered, out.AppID, "")
 	})
 	return out, err
 }

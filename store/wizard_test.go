@@ -155,8 +155,8 @@ func TestConfirmRegistration(t *testing.T) {
 		if got, err := f.st.AccountByAppID(f.ctx, a.AppID); err != nil || got.ID != a.ID {
 			t.Fatalf("AccountByAppID: %v", err)
 		}
-		log, _ := f.st.OpLog(f.ctx, a.ID, 10, 0)
-		if len(log) != 1 || log[0].Action != "registered" || log[0].PersonID != admin.ID {
+		log := logOf(f.t, f.st, a.ID)
+		if len(log) != 5 || log[0].Action != "registered" || log[0].PersonID != admin.ID || log[0].Target != a.AppID {
 			t.Fatalf("operation log %+v", log)
 		}
 	}

@@ -27,6 +27,9 @@ const (
 	CodeQR        = "createwxaqrcode"   // path (≤ 128 bytes), counted, release only
 )
 
+// codeEndpoints are the paths the three code kinds are counted under.
+var codeEndpoints = map[string]string{CodeUnlimited: "/wxa/getwxacodeunlimit", CodeLimited: "/wxa/getwxacode", CodeQR: "/cgi-bin/wxaapp/createwxaqrcode"}
+
 // Code rules (real).
 const (
 	CodeQuota        = 100000 // getwxacode + createwxaqrcode per account (45029)
@@ -72,16 +75,16 @@ type CodeImage struct {
 // query, or (check_path) not in the released package's pages or nothing released, 40097 an
 // unknown env_version, 45029 once 100,000 counted codes were made.
 func (s *Store) MiniProgramCode(ctx context.Context, accountID int64, baseURL string, r CodeRequest) (CodeImage, error) {
-	if err := r.check(); err != nil {
-		return CodeImage{}, err
-	}
 	width := min(max(r.Width, CodeWidthMin), CodeWidthMax)
 	if r.Width == 0 {
 		width = CodeWidthDefault
 	}
 	counted := r.Kind != CodeUnlimited
 	var out CodeImage
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
+	err := s.tokenAPITx(ctx, accountID, codeEndpoints[r.Kind], func(tx *sql.Tx) error {
+		if err := r.check(); err != nil {
+			return err
+		}
 		var appid string
 		if err := tx.QueryRowContext(ctx, `SELECT appid FROM accounts WHERE id = ?`, accountID).Scan(&appid); err != nil {
 			return fmt.Errorf("appid of %d: %w", accountID, err)
@@ -116,7 +119,7 @@ func (s *Store) MiniProgramCode(ctx context.Context, accountID int64, baseURL st
 				return fmt.Errorf("count code of %d: %w", accountID, err)
 			}
 		}
-		return s.countAPICall(ctx, tx, accountID, false)
+		return nil
 	})
 	return out, err
 }

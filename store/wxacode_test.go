@@ -161,7 +161,10 @@ func TestMiniProgramCodeQuota(t *testing.T) {
 	_, err = e.st.MiniProgramCode(e.ctx, e.acct.ID, codeBase, CodeRequest{Kind: CodeQR, Page: "pages/index/index"})
 	wantAPIError(t, err, 45029)
 	if used, _ := e.st.CodesUsed(e.ctx, e.acct.ID); used != 100000 || e.apiCalls() != calls {
-		t.Fatalf("refusals counted: used %d, calls %d → %d", used, calls, e.apiCalls())
+		t.Fatalf("refusals made codes or counted as answered: used %d, calls %d → %d", used, calls, e.apiCalls())
+	}
+	if e.refusals("/wxa/getwxacode", "45029") != 1 || e.refusals("/cgi-bin/wxaapp/createwxaqrcode", "45029") != 1 {
+		t.Fatal("the refusals were not counted with their errcode under their endpoint")
 	}
 	if _, err := e.st.MiniProgramCode(e.ctx, e.acct.ID, codeBase, CodeRequest{Kind: CodeUnlimited, Scene: "s"}); err != nil {
 		t.Fatalf("getwxacodeunlimit is not limited: %v", err)

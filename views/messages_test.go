@@ -47,9 +47,6 @@ func TestServerAPICatalog(t *testing.T) {
 		"template_duplicate", "template_quota", "security_word_invalid", "security_label_invalid", "security_words_quota"} {
 		ids = append(ids, "error."+code)
 	}
-	for _, a := range []string{"message_template_added", "message_template_deleted", "security_words_set"} {
-		ids = append(ids, "oplog."+a)
-	}
 	for _, id := range ids {
 		for _, ctx := range []context.Context{zh, en} {
 			if T(ctx, id) == id {

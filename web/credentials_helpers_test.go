@@ -147,12 +147,12 @@ func wantDone(t *testing.T, r resp, htmx bool) {
 // oplogActions lists the account's operation log actions, newest first.
 func (e *env) oplogActions(a store.Account) []string {
 	e.t.Helper()
-	entries, err := e.st.OpLog(context.Background(), a.ID, 50, 0)
+	page, err := e.st.OpLog(context.Background(), a.ID, store.LogFilter{}, 0)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	var out []string
-	for _, l := range entries {
+	for _, l := range page.Entries {
 		out = append(out, l.Action)
 	}
 	return out

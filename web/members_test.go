@@ -243,9 +243,9 @@ func TestMemberExperienceCreateAndDelete(t *testing.T) {
 		t.Fatal("removed experience member still listed")
 	}
 	wantStatus(t, c.post(del, nil, false), http.StatusNotFound)
-	log, _ := e.st.OpLog(t.Context(), tm.a.ID, 1, 0)
-	if log[0].Action != "experience_member_removed" || log[0].WechatID != "analyst_one" || log[0].Detail != "exp_one" {
-		t.Fatalf("last log entry = %+v", log[0])
+	log, _ := e.st.OpLog(t.Context(), tm.a.ID, store.LogFilter{}, 0)
+	if l := log.Entries[0]; l.Action != "experience_member_removed" || l.WechatID != "analyst_one" || l.Target != "exp_one" {
+		t.Fatalf("last log entry = %+v", l)
 	}
 }
 

@@ -104,8 +104,9 @@ func TestAdminTransfer(t *testing.T) {
 	if !r.hasSel(`tr[data-testid="admin-row"][data-wechat-id="admin_two"]`) || r.memberRow("project", "admin_two") != nil {
 		t.Fatal("the new administrator is not shown as such, or is still a project member")
 	}
-	if log, _ := e.st.OpLog(t.Context(), a.ID, 1, 0); log[0].Action != "admin_transferred" || log[0].Detail != "admin_one admin_two" {
-		t.Fatalf("log = %+v", log[0])
+	if log, _ := e.st.OpLog(t.Context(), a.ID, store.LogFilter{}, 0); log.Entries[0].Action != "admin_transferred" ||
+		log.Entries[0].Target != "admin_two" || log.Entries[0].Summary != "admin_one → admin_two" {
+		t.Fatalf("log = %+v", log.Entries[0])
 	}
 }
 

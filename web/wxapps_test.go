@@ -89,9 +89,9 @@ func TestWxAppOpen(t *testing.T) {
 			wantStatus(t, phone.post("/wx/apps/wx0000000000000000/open", nil, htmx), http.StatusNotFound)
 
 			day := store.PlatformDay(e.clock.Now())
-			counts, err := e.st.DailyCounts(context.Background(), a.ID, day, day)
-			if err != nil || len(counts) != 1 || counts[0].Visits != 3 || counts[0].Visitors != 2 {
-				t.Fatalf("daily counts %+v, %v: want 3 visits by 2 visitors", counts, err)
+			stats, err := e.st.Stats(context.Background(), a.ID, 7)
+			if d := stats.Days[6]; err != nil || d.Day != day || d.Visits.Total != 3 || d.Visitors.Total != 2 {
+				t.Fatalf("stats of today %+v, %v: want 3 visits by 2 visitors", d, err)
 			}
 		})
 	}

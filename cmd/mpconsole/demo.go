@@ -29,7 +29,7 @@ func seedDemo(ctx context.Context, st *store.Store, stdout io.Writer, url string
 	} else if err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
-	fmt.Fprintf(stdout, "\nDemo account %q (AppID %s, personal subject) is ready.\n", d.AccountName, d.AppID)
+	fmt.Fprintf(stdout, "\nDemo account %q (AppID %s, personal subject) is ready, with a month of visits and API calls (/stats) and its history (/logs).\n", d.AccountName, d.AppID)
 	fmt.Fprintf(stdout, "Simulated WeChat (%s/wx/login), password %s for everyone:\n", url, d.WxPassword)
 	for _, p := range d.People {
 		fmt.Fprintf(stdout, "  %-15s %s\n", p.WechatID, demoRoles[p.Role])
