@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -158,5 +159,72 @@ func TestAPIBodyNotJSON(t *testing.T) {
 		for _, body := range append(notJSON, tc.wrongType) {
 			e.call(t, "POST", withToken(tc.path, token), "application/json", body).wantErrcode(t, tc.noCode, tc.noMsg)
 		}
+	}
+}
+
+// callCounts is today's API calls of the account by "endpoint outcome", as /stats counts them.
+func (e *apiEnv) callCounts() map[string]int {
+	e.t.Helper()
+	st, err := e.st.Stats(context.Background(), e.acct.ID, 7)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, c := range st.Days[len(st.Days)-1].Calls {
+		out[c.Endpoint+" "+c.Outcome] += c.Calls
+	}
+	return out
+}
+
+// Every call behind an access token is counted for /stats under its endpoint and outcome,
+// the refusals the web layer decides (the body, a tid, the version, a replaced or expired
+// token) too; a call whose token names no account (none, or unknown) cannot be.
+func TestAPICallsCounted(t *testing.T) {
+	e := newAPIEnv(t)
+	token := e.token()
+	before := e.callCounts()
+	get := func(tok string) callResp { return e.call(t, "GET", withToken(pathGetTemplates, tok), "", "") }
+	post := func(path, body string) callResp {
+		return e.call(t, "POST", withToken(path, token), "application/json", body)
+	}
+	get(token).wantOK(t)
+	post("/wxa/business/getuserphonenumber", `{"code":"nosuch"}`).wantErrcode(t, 40029, "invalid code rid: ")
+	post("/wxa/business/getuserphonenumber", ``).wantErrcode(t, 44002, "empty post data rid: ")
+	post("/wxa/business/getuserphonenumber", `code=1`).wantErrcode(t, 47001, "data format error rid: ")
+	post(pathAddTemplate, `{"kidList":[1,2]}`).wantErrcode(t, 200014, "missing parameter tid rid: ")
+	post(pathSecCheck, `{"content":"hi","version":1}`).wantErrcode(t, 40097, "invalid args rid: ")
+	post(pathUnlimit, `scene=a`).wantErrcode(t, 40169, msgSceneLen)
+	scanCode(t, post(pathUnlimit, `{"scene":"a","check_path":false}`))
+	e.call(t, "GET", pathGetTemplates, "", "").wantErrcode(t, 41001, msgTokenMissing)
+	get(strings.Repeat("A", 86)).wantErrcode(t, 40001, msgInvalidCredential)
+	e.call(t, "GET", withToken(pathUnlimit, token), "", "").wantErrcode(t, 43002, "require POST method rid: ")
+	e.token()
+	e.clock.Advance(5 * time.Minute)
+	get(token).wantErrcode(t, 40001, msgInvalidCredential)
+	e.clock.Advance(7200 * time.Second)
+	get(token).wantErrcode(t, 42001, msgTokenExpired)
+
+	got := e.callCounts()
+	want := map[string]int{
+		"/wxaapi/newtmpl/gettemplate ok":         1,
+		"/wxaapi/newtmpl/gettemplate 40001":      1,
+		"/wxaapi/newtmpl/gettemplate 42001":      1,
+		"/wxa/business/getuserphonenumber 40029": 1,
+		"/wxa/business/getuserphonenumber 44002": 1,
+		"/wxa/business/getuserphonenumber 47001": 1,
+		"/wxaapi/newtmpl/addtemplate 200014":     1,
+		"/wxa/msg_sec_check 40097":               1,
+		"/wxa/getwxacodeunlimit 40169":           1,
+		"/wxa/getwxacodeunlimit ok":              1,
+	}
+	for k, n := range got {
+		got[k] = n - before[k]
+		if got[k] == 0 {
+			delete(got, k)
+		}
+	}
+	delete(got, "/cgi-bin/token ok") // the tokens this test asked for
+	if !maps.Equal(got, want) {
+		t.Fatalf("counted %v\nwant    %v", got, want)
 	}
 }

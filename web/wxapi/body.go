@@ -32,8 +32,9 @@ func decodeJSON(raw []byte, v any) bodyShape {
 	return bodyOK
 }
 
-// bind reads a JSON body into v and answers the refusal of a body that is empty (errcode
-// empty) or not JSON (notJSON): when handled, the handler returns err, which may be a
+// bind reads the JSON body of a call behind an access token into v and answers (and counts)
+// the refusal of a body that is empty (errcode empty) or not JSON (notJSON): when handled,
+// the handler returns err, which may be a
 // failure to read, such as a body over the server's limit (HandleError answers it).
 func (a *API) bind(c echo.Context, v any, empty, notJSON int) (handled bool, err error) {
 	raw, err := io.ReadAll(c.Request().Body)
@@ -42,9 +43,9 @@ func (a *API) bind(c echo.Context, v any, empty, notJSON int) (handled bool, err
 	}
 	switch decodeJSON(raw, v) {
 	case bodyEmpty:
-		return true, a.fail(c, empty, callIP(c))
+		return true, a.refuse(c, empty, "")
 	case bodyNotJSON:
-		return true, a.fail(c, notJSON, callIP(c))
+		return true, a.refuse(c, notJSON, "")
 	}
 	return false, nil
 }

@@ -30,7 +30,7 @@ func (a *API) MsgSecCheck(c echo.Context) error {
 		return err
 	}
 	if in.Version != secVersion {
-		return a.fail(c, int(store.APIInvalidArgs), callIP(c))
+		return a.refuse(c, int(store.APIInvalidArgs), "")
 	}
 	res, err := a.store.CheckText(c.Request().Context(), AccountID(c), in.OpenID, in.Content, in.Scene)
 	if err != nil {

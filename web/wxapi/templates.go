@@ -39,9 +39,11 @@ type templatesBody struct {
 	Data []templateItem `json:"data"`
 }
 
-// GetTemplates is GET /wxaapi/newtmpl/gettemplate: the account's templates, oldest first.
+// GetTemplates is GET /wxaapi/newtmpl/gettemplate: the account's templates, oldest first
+// (a read, which the store does not count: counted here).
 func (a *API) GetTemplates(c echo.Context) error {
 	list, err := a.store.MessageTemplates(c.Request().Context(), AccountID(c))
+	a.count(c, AccountID(c), err)
 	if err != nil {
 		return a.failWith(c, err, callIP(c))
 	}
@@ -77,7 +79,7 @@ func (a *API) AddTemplate(c echo.Context) error {
 	}
 	in, ok := addForm(raw)
 	if !ok || strings.TrimSpace(string(in.TID)) == "" {
-		return a.failText(c, int(store.APITemplateTID), msgMissingTID)
+		return a.refuse(c, int(store.APITemplateTID), msgMissingTID)
 	}
 	kids := make([]int, len(in.KidList))
 	for i, k := range in.KidList {
