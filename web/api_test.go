@@ -279,7 +279,7 @@ func TestAPICode2SessionMinuteQuota(t *testing.T) {
 		}
 	}
 	code := e.code(e.admin)
-	wantAPIErr(t, e.apiGet(t, sessionURL(e.acct.AppID, e.secret, code)), 45011, "api minute-quota reach limit  mustslower  retry next minute")
+	wantAPIErr(t, e.apiGet(t, sessionURL(e.acct.AppID, e.secret, code)), 45011, "api minute-quota reach limit, must slower, retry next minute")
 	e.clock.Advance(time.Minute)
 	if r := e.apiGet(t, sessionURL(e.acct.AppID, e.secret, code)); r.OpenID == "" {
 		t.Fatalf("the next minute the same code works: %s", r.Raw)

@@ -38,6 +38,8 @@ var nonConsolePrefixes = []string{
 	"/icons/",   // account icons, public like the real platform's CDN, SPEC §7
 	"/cgi-bin/", // the WeChat-compatible API: AppID + AppSecret, no session, SPEC §11
 	"/sns/",     // the WeChat-compatible API, SPEC §11
+	"/wxa/",     // the server API behind an access token, SPEC §17
+	"/wxaapi/",  // the server API behind an access token, SPEC §17
 }
 
 func nonConsole(route string) bool {

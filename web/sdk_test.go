@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"net/url"
 	"os"
@@ -10,8 +11,14 @@ import (
 
 	"github.com/silenceper/wechat/v2/cache"
 	"github.com/silenceper/wechat/v2/miniprogram"
+	"github.com/silenceper/wechat/v2/miniprogram/business"
 	"github.com/silenceper/wechat/v2/miniprogram/config"
+	"github.com/silenceper/wechat/v2/miniprogram/qrcode"
+	"github.com/silenceper/wechat/v2/miniprogram/security"
+	"github.com/silenceper/wechat/v2/miniprogram/subscribe"
 	"github.com/silenceper/wechat/v2/util"
+
+	"mpconsole/store"
 )
 
 // toServer sends what an SDK addresses to api.weixin.qq.com to the test server instead.
@@ -63,6 +70,94 @@ func TestSilenceperSDK(t *testing.T) {
 	}
 	if _, err := auth.Code2Session(code); err == nil || !strings.Contains(err.Error(), "errcode=40029") {
 		t.Fatalf("a used code: %v, want errcode=40029", err)
+	}
+}
+
+// The server API behind an access token through the SDK's own code paths, the transport
+// rewrite being all that points it here: the phone number, a mini-program code (JPEG, which
+// the SDK insists on) that decodes to the simulator URL, a subscribe template added, a
+// message sent and delivered as a notice, and a content check; each with an errcode the
+// SDK reports.
+func TestSilenceperSDKServerAPI(t *testing.T) {
+	e := newAPIEnv(t)
+	e.pointSDK()
+	ctx := context.Background()
+	mp := miniprogram.NewMiniProgram(&config.Config{AppID: e.acct.AppID, AppSecret: e.secret, Cache: cache.NewMemory()})
+	if _, err := e.st.UpdateProfile(ctx, e.admin.ID, store.Profile{Nickname: "admin_one", Phone: "13800138000"}); err != nil {
+		t.Fatal(err)
+	}
+	openid := e.openid(e.admin)
+
+	code := e.sharePhone(e.admin)
+	info, err := mp.GetBusiness().GetPhoneNumber(&business.GetPhoneNumberRequest{Code: code})
+	if err != nil || info.PhoneNumber != "13800138000" || info.PurePhoneNumber != "13800138000" || info.CountryCode != "86" ||
+		info.Watermark.AppID != e.acct.AppID || info.Watermark.Timestamp != e.clock.Now().Unix() {
+		t.Fatalf("GetPhoneNumber: %+v, %v", info, err)
+	}
+	if _, err := mp.GetBusiness().GetPhoneNumber(&business.GetPhoneNumberRequest{Code: code}); err == nil || !strings.Contains(err.Error(), "errcode=40029") {
+		t.Fatalf("a used phone code: %v, want errcode=40029", err)
+	}
+
+	no := false
+	img, err := mp.GetQRCode().GetWXACodeUnlimit(qrcode.QRCoder{Scene: "id=42", Page: "pages/goods/detail", CheckPath: &no, Width: 600,
+		LineColor: &qrcode.Color{R: "0", G: "0", B: "0"}})
+	if err != nil {
+		t.Fatalf("GetWXACodeUnlimit: %v", err)
+	}
+	width, u := scanCode(t, callResp{Status: http.StatusOK, Header: http.Header{"Content-Type": {"image/jpeg"}}, Raw: img})
+	if want := e.http.URL + "/wx/apps/" + e.acct.AppID + "?env=release&path=pages/goods/detail&scene=id%3D42"; width != 600 || u != want {
+		t.Fatalf("the code: %d px, %s; want 600 px, %s", width, u, want)
+	}
+	if _, err := mp.GetQRCode().GetWXACodeUnlimit(qrcode.QRCoder{Scene: "id=42", Page: "pages/goods/detail"}); err == nil ||
+		!strings.Contains(err.Error(), "errcode=41030") {
+		t.Fatalf("check_path before a release: %v, want errcode=41030", err)
+	}
+
+	sub := mp.GetSubscribe()
+	tmpl, err := sub.Add("1458", []int{1, 2, 3, 5}, "发货提醒")
+	if err != nil || !priTmplID.MatchString(tmpl) {
+		t.Fatalf("Add: %q, %v", tmpl, err)
+	}
+	list, err := sub.ListTemplates()
+	if err != nil || len(list.Data) != 1 || list.Data[0].PriTmplID != tmpl || list.Data[0].Type != 2 || list.Data[0].Title != "发货通知" {
+		t.Fatalf("ListTemplates: %+v, %v", list, err)
+	}
+	if err := e.st.AcceptSubscription(ctx, e.admin.ID, e.acct.AppID, tmpl); err != nil {
+		t.Fatal(err)
+	}
+	msg := &subscribe.Message{ToUser: openid, TemplateID: tmpl, Page: "pages/index/index?from=sdk", MiniprogramState: "developer",
+		Data: map[string]*subscribe.DataItem{}}
+	for k, v := range shipment {
+		msg.Data[k] = &subscribe.DataItem{Value: v}
+	}
+	if err := sub.Send(msg); err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	notices, err := e.st.Notices(ctx, e.admin.ID)
+	if err != nil || len(notices) != 1 || notices[0].Title != "发货通知" || notices[0].Page != "pages/index/index?from=sdk" || notices[0].Env() != store.EnvDevelop {
+		t.Fatalf("the notice: %+v, %v", notices, err)
+	}
+	if err := sub.Send(msg); err == nil || !strings.Contains(err.Error(), "errcode=43101") {
+		t.Fatalf("a second send: %v, want errcode=43101", err)
+	}
+	if err := sub.Delete(tmpl); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+
+	if err := e.st.SetSecurityWords(ctx, e.acct.ID, e.admin.ID, []store.SecurityWord{{Word: "赌博", Suggest: "risky", Label: 20006}}); err != nil {
+		t.Fatal(err)
+	}
+	sec := mp.GetSecurity()
+	res, err := sec.MsgCheck(&security.MsgCheckRequest{OpenID: openid, Scene: security.MsgSceneComment, Content: "来赌博吧"})
+	if err != nil || res.Result.Suggest != security.CheckSuggestRisky || res.Result.Label != 20006 || len(res.TraceID) != 26 {
+		t.Fatalf("MsgCheck: %+v, %v", res, err)
+	}
+	if res, err := sec.MsgCheck(&security.MsgCheckRequest{OpenID: openid, Scene: security.MsgSceneForum, Content: "你好"}); err != nil ||
+		res.Result.Suggest != "pass" || res.Result.Label != 100 {
+		t.Fatalf("MsgCheck of ordinary text: %+v, %v", res, err)
+	}
+	if _, err := sec.MsgCheck(&security.MsgCheckRequest{OpenID: openid, Scene: 9, Content: "你好"}); err == nil || !strings.Contains(err.Error(), "errcode=40129") {
+		t.Fatalf("MsgCheck with a bad scene: %v, want errcode=40129", err)
 	}
 }
 

@@ -41,6 +41,9 @@ func TestAPIOwnErrorPath(t *testing.T) {
 		{"POST", "/cgi-bin/nosuch", "", 404, 40066, "invalid url"},
 		{"DELETE", "/sns/jscode2session", "", 405, -1, "method not allowed"},
 		{"GET", "/sns/nosuch/deeper", "", 404, 40066, "invalid url"},
+		{"POST", "/cgi-bin/wxa/getwxacodeunlimit", "{}", 404, 40066, "invalid url"},
+		{"POST", "/wxa/nosuch", "{}", 404, 40066, "invalid url"},
+		{"GET", "/wxaapi/newtmpl/nosuch", "", 404, 40066, "invalid url"},
 		{"POST", "/cgi-bin/stable_token", strings.Repeat("x", 9<<20), 413, -1, "request entity too large"},
 	} {
 		status, h, body := e.raw(t, tc.method, tc.path, tc.body)

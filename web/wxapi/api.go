@@ -25,8 +25,15 @@ const (
 )
 
 // prefixes are the URL prefixes the API owns, each an Echo group of its own; later
-// surfaces (/wxa, /wxaapi, /datacube, /ci, /sandbox) are added here.
-var prefixes = []string{"/cgi-bin", "/sns"}
+// surfaces (/datacube, /ci, /sandbox) are added here.
+var prefixes = []string{"/cgi-bin", "/sns", "/wxa", "/wxaapi"}
+
+// The methods that answer the real 43002 on a POST-only endpoint, and 43001 on a GET-only
+// one that takes an access token.
+var (
+	notPost = []string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPatch, http.MethodDelete}
+	notGet  = []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+)
 
 // Options are the API's settings from the command line.
 type Options struct {
@@ -35,13 +42,16 @@ type Options struct {
 	TokenDailyQuota int
 	// Logger receives the failures; nil discards.
 	Logger *slog.Logger
+	// BaseURL is the server's absolute root (--base-url), which mini-program codes hold.
+	BaseURL string
 }
 
 // API answers the WeChat-compatible endpoints from the store.
 type API struct {
-	store *store.Store
-	log   *slog.Logger
-	quota int
+	store   *store.Store
+	log     *slog.Logger
+	quota   int
+	baseURL string
 }
 
 // New builds the API around a store.
@@ -52,18 +62,36 @@ func New(st *store.Store, opts Options) *API {
 	if opts.TokenDailyQuota <= 0 {
 		opts.TokenDailyQuota = DefaultTokenDailyQuota
 	}
-	return &API{store: st, log: opts.Logger, quota: opts.TokenDailyQuota}
+	return &API{store: st, log: opts.Logger, quota: opts.TokenDailyQuota, baseURL: opts.BaseURL}
 }
 
 // Mount registers the API's groups on e (groups without middleware, so Echo adds no
 // catch-all routes: an unknown path stays a 404 and a wrong method a 405 for HandleError).
+// The calls behind an access token carry RequireToken as route middleware.
 func (a *API) Mount(e *echo.Echo) {
 	cgi := e.Group("/cgi-bin")
 	cgi.GET("/token", a.Token)
-	cgi.POST("/stable_token", a.StableToken)
-	cgi.Match([]string{http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPatch, http.MethodDelete}, "/stable_token", a.RequirePost)
+	a.post(cgi, "/stable_token", a.StableToken)
+	a.post(cgi, "/message/subscribe/send", a.SubscribeSend, a.RequireToken)
+	a.post(cgi, "/wxaapp/createwxaqrcode", a.CreateQRCode, a.RequireToken)
 	sns := e.Group("/sns")
 	sns.GET("/jscode2session", a.Code2Session)
+	wxa := e.Group("/wxa")
+	a.post(wxa, "/business/getuserphonenumber", a.PhoneNumber, a.RequireToken)
+	a.post(wxa, "/getwxacodeunlimit", a.WXACodeUnlimit, a.RequireToken)
+	a.post(wxa, "/getwxacode", a.WXACode, a.RequireToken)
+	a.post(wxa, "/msg_sec_check", a.MsgSecCheck, a.RequireToken)
+	tmpl := e.Group("/wxaapi/newtmpl")
+	tmpl.GET("/gettemplate", a.GetTemplates, a.RequireToken)
+	tmpl.Match(notGet, "/gettemplate", a.RequireGet)
+	a.post(tmpl, "/addtemplate", a.AddTemplate, a.RequireToken)
+	a.post(tmpl, "/deltemplate", a.DeleteTemplate, a.RequireToken)
+}
+
+// post registers a POST-only endpoint, whose other methods answer the real 43002.
+func (a *API) post(g *echo.Group, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	g.POST(path, h, m...)
+	g.Match(notPost, path, a.RequirePost)
 }
 
 // callIP is the address the IP whitelist judges: Echo's RealIP, which follows
@@ -135,6 +163,11 @@ func (a *API) StableToken(c echo.Context) error {
 // RequirePost answers the other methods of the POST-only endpoints with the real 43002.
 func (a *API) RequirePost(c echo.Context) error {
 	return a.fail(c, apiRequirePost, callIP(c))
+}
+
+// RequireGet answers the other methods of a GET-only endpoint with the real 43001.
+func (a *API) RequireGet(c echo.Context) error {
+	return a.fail(c, apiRequireGet, callIP(c))
 }
 
 type sessionBody struct {

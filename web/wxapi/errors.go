@@ -20,20 +20,31 @@ const (
 	apiSystemError   = -1
 	apiInvalidGrant  = 40002
 	apiInvalidURL    = 40066 // what the real API answers for a path it does not have
+	apiTokenMissing  = 41001
 	apiAppIDMissing  = 41002
 	apiSecretMissing = 41004
 	apiCodeMissing   = 41008
+	apiRequireGet    = 43001
 	apiRequirePost   = 43002
+	apiEmptyBody     = 44002
 	apiDataFormat    = 47001
+)
+
+// Texts of one endpoint that differ from the table below, as the real API words them.
+const (
+	msgMissingTID = "missing parameter tid"                              // addtemplate without a tid (200014)
+	msgQRScancode = "page or path not allow include scancode_time field" // createwxaqrcode's 85096
 )
 
 // apiContentType is the real API's content type.
 const apiContentType = "application/json; encoding=utf-8"
 
 // apiMessages are the real errmsg texts; " rid: …" is appended to each.
+// No English capture was found for 20001, 20002, 200012 and 200021: theirs follow the
+// wording of their neighbours.
 var apiMessages = map[int]string{
 	apiSystemError:                  "system error",
-	int(store.APIInvalidCredential): "invalid credential, access_token is invalid or not latest",
+	int(store.APIInvalidCredential): "invalid credential, access_token is invalid or not latest, could get access_token by getStableAccessToken, more details at https://mmbizurl.cn/s/JtxxFh33r",
 	apiInvalidGrant:                 "invalid grant_type",
 	int(store.APIInvalidAppID):      "invalid appid",
 	int(store.APIInvalidCode):       "invalid code",
@@ -46,8 +57,31 @@ var apiMessages = map[int]string{
 	int(store.APITokenExpired):      "access_token expired",
 	apiRequirePost:                  "require POST method",
 	int(store.APIDailyQuota):        "reach max api daily quota limit",
-	int(store.APIMinuteQuota):       "api minute-quota reach limit  mustslower  retry next minute",
+	int(store.APIMinuteQuota):       "api minute-quota reach limit, must slower, retry next minute",
 	apiDataFormat:                   "data format error",
+	apiTokenMissing:                 "access_token missing",
+	apiRequireGet:                   "require GET method",
+	apiEmptyBody:                    "empty post data",
+	int(store.APIInvalidOpenID):     "invalid openid",
+	int(store.APIInvalidTemplateID): "invalid template_id",
+	int(store.APIInvalidArgs):       "invalid args",
+	int(store.APIInvalidScene):      "invalid scene",
+	int(store.APIInvalidPath):       "invalid length for path, or the data is not json string",
+	int(store.APIInvalidSceneLen):   "invalid length for scene, or the data is not json string",
+	int(store.APIInvalidPage):       "invalid page",
+	int(store.APIUserRefused):       "user refuse to accept the msg",
+	int(store.APIOpenIDMismatch):    "The openid does not match the appid",
+	int(store.APICodeQuota):         "qrcode count out of limit",
+	int(store.APIArgumentInvalid):   "argument invalid!", // failWith answers store.ArgumentError's full text
+	int(store.APIVisitExpired):      "code is expired",
+	int(store.APIScancodeTime):      "not allow include scancode_time field",
+	int(store.APITemplateDelete):    "template not found",
+	int(store.APITemplateDelArgs):   "missing parameter priTmplId",
+	int(store.APITemplateQuota):     "reach max template count limit",
+	int(store.APITemplateTID):       "tid does not exist",
+	int(store.APITemplateKids):      "invalid keywords",
+	int(store.APITemplateScene):     "invalid parameter sceneDesc",
+	int(store.APITemplateExists):    "template has added already",
 }
 
 // apiErrmsg is the errmsg of code for a call from ip.
@@ -91,13 +125,29 @@ type errorBody struct {
 	ErrMsg  string `json:"errmsg"`
 }
 
+// okStatus is the errcode and errmsg of a successful answer, which its results follow.
+var okStatus = errorBody{ErrCode: 0, ErrMsg: "ok"}
+
+// withRid ends an errmsg as the real API does.
+func (a *API) withRid(msg string) string { return msg + " rid: " + a.rid() }
+
 // fail answers an errcode with HTTP 200, as the real API does for every errcode.
 func (a *API) fail(c echo.Context, code int, ip netip.Addr) error {
-	return writeJSON(c, http.StatusOK, errorBody{ErrCode: code, ErrMsg: apiErrmsg(code, ip) + " rid: " + a.rid()})
+	return a.failText(c, code, apiErrmsg(code, ip))
 }
 
-// failWith answers a store error: its errcode, or a logged system error.
+// failText answers an errcode with an errmsg of its own (one endpoint's wording).
+func (a *API) failText(c echo.Context, code int, msg string) error {
+	return writeJSON(c, http.StatusOK, errorBody{ErrCode: code, ErrMsg: a.withRid(msg)})
+}
+
+// failWith answers a store error: its errcode (47003 naming the data key), or a logged
+// system error.
 func (a *API) failWith(c echo.Context, err error, ip netip.Addr) error {
+	var arg *store.ArgumentError
+	if errors.As(err, &arg) {
+		return a.failText(c, int(store.APIArgumentInvalid), arg.Error())
+	}
 	var code store.APIError
 	if errors.As(err, &code) {
 		return a.fail(c, int(code), ip)
@@ -138,5 +188,5 @@ func (a *API) HandleError(err error, c echo.Context) {
 		a.log.Error("api request failed", "id", c.Response().Header().Get(echo.HeaderXRequestID), "method", c.Request().Method,
 			"route", c.Path(), "err", err)
 	}
-	writeJSON(c, status, errorBody{ErrCode: code, ErrMsg: msg + " rid: " + a.rid()})
+	writeJSON(c, status, errorBody{ErrCode: code, ErrMsg: a.withRid(msg)})
 }
