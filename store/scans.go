@@ -13,6 +13,7 @@ const (
 	PurposeLogin         = "login"
 	PurposeBindAdmin     = "bind_admin"
 	PurposeResetSecret   = "reset_secret"
+	PurposeFreezeSecret  = "freeze_secret"
 	PurposeTransferAdmin = "transfer_admin"
 )
 
@@ -170,7 +171,7 @@ func (s *Store) mayDecide(ctx context.Context, tx *sql.Tx, sc Scan, personID int
 		if !roles.Can(ActView) {
 			return "not_a_member", nil
 		}
-	case PurposeResetSecret:
+	case PurposeResetSecret, PurposeFreezeSecret:
 		roles, err := rolesOf(ctx, tx, sc.AccountID, personID)
 		if err != nil {
 			return "", err

@@ -45,7 +45,7 @@ func (s *Server) chrome(next echo.HandlerFunc) echo.HandlerFunc {
 			c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 		}
 		token, _ := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
-		ch := &views.Chrome{CSRF: token, Path: r.URL.Path, Mailbox: s.opts.SMTP == ""}
+		ch := &views.Chrome{CSRF: token, Path: r.URL.Path, Mailbox: s.opts.SMTP == "", Pages: s.pages}
 		sessName := consoleSession
 		if isWxPath(r.URL.Path) {
 			sessName = wxSession
@@ -88,6 +88,14 @@ func (s *Server) consoleAccess(c echo.Context) (*store.Access, error) {
 		return nil, err
 	}
 	if err != nil || acc.Account.SessionEpoch != int64Value(sess, keyEpoch) || len(acc.Roles) == 0 {
+		// The sign-in page says why: the password was changed elsewhere, or the person is
+		// no longer a member.
+		switch {
+		case err == nil && acc.Account.SessionEpoch != int64Value(sess, keyEpoch):
+			sess.Values[keyFlash] = "login.signed_out_password"
+		case err == nil:
+			sess.Values[keyFlash] = "login.signed_out_removed"
+		}
 		s.signOut(c)
 		return nil, nil
 	}
@@ -106,6 +114,11 @@ func (s *Server) member(a store.Action) echo.MiddlewareFunc {
 				return seeOther(c, views.PathLogin)
 			}
 			chromeOf(c).Access = acc
+			icons, err := s.store.IconETags(c.Request().Context(), acc.Account.AppID)
+			if err != nil {
+				return err
+			}
+			chromeOf(c).AccountIcon = icons[acc.Account.AppID]
 			if !acc.Roles.Can(a) {
 				return forbidden(c, a)
 			}

@@ -3,6 +3,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -49,6 +50,11 @@ func (s *Server) routes() {
 
 	// Basic info, filing and WeChat authentication (SPEC §7, §8).
 	s.console(w, http.MethodGet, "/settings/basic", s.BasicPage, store.ActView)
+	s.console(w, http.MethodGet, "/settings/basic/name", s.BasicNameEdit, store.ActEditBasic)
+	s.console(w, http.MethodGet, "/settings/basic/icon", s.BasicIconEdit, store.ActEditBasic)
+	s.console(w, http.MethodGet, "/settings/basic/intro", s.BasicIntroEdit, store.ActEditBasic)
+	s.console(w, http.MethodGet, "/settings/basic/categories", s.BasicCategoryPicker, store.ActEditBasic)
+	s.console(w, http.MethodGet, "/settings/basic/categories/:id/delete", s.BasicCategoryDeleteConfirm, store.ActEditBasic)
 	s.console(w, http.MethodPost, "/settings/basic/name", s.BasicNameSave, store.ActEditBasic)
 	s.console(w, http.MethodPost, "/settings/basic/icon", s.BasicIconSave, store.ActEditBasic)
 	s.console(w, http.MethodPost, "/settings/basic/intro", s.BasicIntroSave, store.ActEditBasic)
@@ -64,22 +70,29 @@ func (s *Server) routes() {
 	// Members and the administrator (SPEC §9).
 	s.console(w, http.MethodGet, "/members", s.MembersPage, store.ActManageExperience)
 	s.console(w, http.MethodPost, "/members/project", s.MemberProjectCreate, store.ActManageProject)
+	s.console(w, http.MethodGet, "/members/project/:id/roles", s.MemberRolesPage, store.ActManageProject)
 	s.console(w, http.MethodPost, "/members/project/:id/roles", s.MemberRolesUpdate, store.ActManageProject)
+	s.console(w, http.MethodGet, "/members/project/:id/delete", s.MemberProjectDeleteConfirm, store.ActManageProject)
 	s.console(w, http.MethodPost, "/members/project/:id/delete", s.MemberProjectDelete, store.ActManageProject)
 	s.console(w, http.MethodPost, "/members/experience", s.MemberExperienceCreate, store.ActManageExperience)
+	s.console(w, http.MethodGet, "/members/experience/:id/delete", s.MemberExperienceDeleteConfirm, store.ActManageExperience)
 	s.console(w, http.MethodPost, "/members/experience/:id/delete", s.MemberExperienceDelete, store.ActManageExperience)
 	s.console(w, http.MethodPost, "/members/admin/transfer", s.TransferCreate, store.ActManageProject)
 	s.console(w, http.MethodGet, "/members/admin/transfer", s.TransferPage, store.ActManageProject)
 
 	// Development settings (SPEC §10).
 	s.console(w, http.MethodGet, views.PathDevSettings, s.DevSettingsPage, store.ActViewDev)
+	s.console(w, http.MethodGet, views.PathDevIPWhitelist, s.IPWhitelistEdit, store.ActEditDev)
 	s.console(w, http.MethodPost, views.PathDevIPWhitelist, s.IPWhitelistSave, store.ActEditDev)
+	s.console(w, http.MethodGet, views.PathDevDomains, s.DomainsEdit, store.ActEditDev)
 	s.console(w, http.MethodPost, views.PathDevDomains, s.DomainsSave, store.ActEditDev)
 	s.console(w, http.MethodPost, views.PathDevSecret, s.SecretCreate, store.ActSecret)
 	s.console(w, http.MethodGet, "/dev/settings/secret/wait/:token", s.SecretWaitPage, store.ActSecret)
 	s.console(w, http.MethodGet, "/dev/settings/secret/:token", s.SecretShowPage, store.ActSecret)
 	s.console(w, http.MethodPost, views.PathDevSecretFreeze, s.SecretFreeze, store.ActSecret)
 	s.console(w, http.MethodPost, views.PathDevSecretUnfreeze, s.SecretUnfreeze, store.ActSecret)
+	s.console(w, http.MethodGet, "/dev/settings/secret/freeze/:token", s.SecretFreezeWaitPage, store.ActSecret)
+	s.console(w, http.MethodGet, "/dev/settings/secret/unfreeze/:token", s.SecretUnfreezeWaitPage, store.ActSecret)
 
 	// Simulated WeChat (SPEC §3).
 	w.GET("/wx", s.WxHome, s.wxPerson)
@@ -103,6 +116,7 @@ func (s *Server) routes() {
 	w.GET("/ops", s.OpsQueue, s.operator)
 	w.GET("/ops/registry", s.OpsRegistry, s.operator)
 	w.POST("/ops/registry", s.OpsRegistryAdd, s.operator)
+	w.GET("/ops/registry/:id/delete", s.OpsRegistryDeleteConfirm, s.operator)
 	w.POST("/ops/registry/:id/delete", s.OpsRegistryDelete, s.operator)
 
 	// Ops decisions (SPEC §3, §7, §8).
@@ -118,10 +132,14 @@ func (s *Server) routes() {
 }
 
 // console registers a console route behind the permission check for action, and records
-// the pair for the route × role test.
+// the pair for the route × role test; a page (a GET without parameters) also becomes one
+// the navigation may show.
 func (s *Server) console(g *echo.Group, method, path string, h echo.HandlerFunc, action store.Action) {
 	g.Add(method, path, h, s.member(action))
 	s.actions[method+" "+path] = action
+	if method == http.MethodGet && !strings.Contains(path, ":") {
+		s.pages[path] = action
+	}
 }
 
 // ConsoleActions lists every console route with the matrix row that guards it.

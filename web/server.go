@@ -49,6 +49,9 @@ type Server struct {
 	log      *slog.Logger
 	// actions records the permission of every console route, for the route × role test.
 	actions map[string]store.Action
+	// pages are the console pages (GET routes without parameters) with their permission,
+	// for the navigation.
+	pages map[string]store.Action
 	// mailMu lets one request at a time hand the outbox to SMTP, so no mail goes twice.
 	mailMu sync.Mutex
 }
@@ -82,7 +85,7 @@ func New(st *store.Store, keys [][]byte, opts Options) *Server {
 	}
 	cs := sessions.NewCookieStore(keys...)
 	cs.Options = &sessions.Options{Path: "/", MaxAge: 7 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode}
-	s := &Server{store: st, sessions: cs, opts: opts, log: opts.Logger, actions: map[string]store.Action{}}
+	s := &Server{store: st, sessions: cs, opts: opts, log: opts.Logger, actions: map[string]store.Action{}, pages: map[string]store.Action{}}
 	s.echo = echo.New()
 	s.echo.HideBanner, s.echo.HidePort = true, true
 	s.echo.HTTPErrorHandler = s.handleError
