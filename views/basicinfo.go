@@ -159,6 +159,16 @@ func categoryClosed(b store.BasicInfo, c store.Category) string {
 	return ""
 }
 
+// categoryAnyOpen tells whether the account can add any second level of g.
+func categoryAnyOpen(b store.BasicInfo, g store.CategoryGroup) bool {
+	for _, c := range g.Children {
+		if categoryClosed(b, c) == "" {
+			return true
+		}
+	}
+	return false
+}
+
 // or is a when it is set, else b.
 func or(a, b string) string {
 	if a != "" {

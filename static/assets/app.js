@@ -39,7 +39,9 @@
     }, 2000);
   }
 
-  // Dialogs: a link with data-dialog opens that <dialog> modal instead of its page.
+  // Dialogs: a link with data-dialog opens that <dialog> modal instead of its page; one
+  // drawn open by the server (a failed post) becomes modal too; data-close-dialog (a link
+  // back, without JavaScript) closes the dialog it is in.
   function upgradeDialogs(root) {
     root.querySelectorAll("dialog[open]").forEach(function (d) {
       if (d.matches(":modal")) return;
@@ -63,6 +65,13 @@
     var copy = ev.target.closest("[data-copy]");
     if (copy) {
       copyText(copy.dataset.copy).then(function (ok) { copied(copy, ok); });
+      return;
+    }
+    var closer = ev.target.closest("[data-close-dialog]");
+    var open = closer && closer.closest("dialog");
+    if (open) {
+      ev.preventDefault();
+      open.close();
       return;
     }
     var opener = ev.target.closest("a[data-dialog]");
