@@ -285,4 +285,3 @@ func TestNoInlineScriptOrStyle(t *testing.T) {
 		t.Fatalf("only %d pages checked", checked)
 	}
 }
-
