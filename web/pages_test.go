@@ -173,6 +173,12 @@ func TestCategoryPickerClosedEntries(t *testing.T) {
 	if r.hasSel(`option[value="tool.calculator"][disabled]`) || r.hasSel(`[data-testid="category-none-open"]`) {
 		t.Error("an open category is disabled")
 	}
+	frag := c.do("GET", "/settings/basic/categories?first=tool", nil, "", true) // what htmx fetches when the first select changes
+	wantStatus(t, frag, http.StatusOK)
+	wantFragment(t, frag, true)
+	if !frag.hasSel(`#category-second form[hx-post="/settings/basic/categories"] select[name="second"] option[data-first="tool"]`) {
+		t.Error("the htmx step has no second select to swap in")
+	}
 	if !c.open("/settings/basic/categories?first=finance").hasSel(`[data-testid="category-none-open"]`) {
 		t.Error("a first level with nothing open does not say so")
 	}
