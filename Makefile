@@ -9,7 +9,7 @@ TEST_ASSETS := web/testdata/axe.min.js
 TEMPL := $(wildcard views/*.templ)
 SHOTS ?= screenshots
 
-.PHONY: run test check generate build bench assets clean screenshots
+.PHONY: run test check generate build bench load profile assets clean screenshots
 
 run: build
 	./$(BIN) serve
@@ -30,15 +30,29 @@ screenshots: $(ASSETS)
 bench: $(ASSETS)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-# check fails when the committed *_templ.go are stale, or gofmt/vet have something to say.
+# load measures the server under load with cmd/mpload (BENCHMARKS.md); not part of test.
+# LOAD_FLAGS passes options, e.g. make load LOAD_FLAGS='-db big.db'.
+load: $(ASSETS)
+	$(GO) run ./cmd/mpload $(LOAD_FLAGS)
+
+# profile is the same run with pprof CPU and allocation profiles of each target in profiles/.
+profile: $(ASSETS)
+	$(GO) run ./cmd/mpload -profile profiles $(LOAD_FLAGS)
+
+# check fails when a .templ file is not formatted (templ fmt has then formatted it in place:
+# review and commit), the committed *_templ.go are stale, or gofmt, vet or staticcheck have
+# something to say.
 check: $(ASSETS)
+	@$(GO) tool templ fmt -fail -log-level error views || { echo "templ files were not formatted: 'go tool templ fmt views' has now formatted them; review and commit"; exit 1; }
 	$(GO) tool templ generate -path views
 	@git diff --exit-code --stat -- 'views/*_templ.go' || { echo "generated templ code is stale: run 'make generate' and commit"; exit 1; }
 	@test -z "$$(git ls-files --others --exclude-standard -- 'views/*_templ.go')" || { echo "uncommitted generated templ files"; exit 1; }
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt would change the files above"; exit 1; }
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 
 generate:
+	$(GO) tool templ fmt -log-level error views
 	$(GO) tool templ generate -path views
 
 assets: $(ASSETS)

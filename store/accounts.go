@@ -93,16 +93,6 @@ func (s *Store) AccountByAppID(ctx context.Context, appid string) (Account, erro
 	return scanAccount(s.read.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE appid = ?`, appid))
 }
 
-// Mail is one message of the outbox.
-type Mail struct {
-	ID        int64
-	To        string
-	Subject   string
-	Body      string
-	Link      string
-	CreatedAt time.Time
-}
-
 // MailFunc composes a mail around a freshly minted token; the web layer owns the wording
 // and the URL, the store owns the token and stores the mail in the same transaction.
 type MailFunc func(to, token string) Mail
@@ -177,7 +167,9 @@ func (s *Store) newActivation(ctx context.Context, tx *sql.Tx, accountID int64, 
 		HashToken(token), accountID, fmtTime(now), fmtTime(now.Add(ActivationTTL))); err != nil {
 		return fmt.Errorf("insert activation: %w", err)
 	}
-	return s.queueMail(ctx, tx, mail(email, token))
+	m := mail(email, token)
+	m.AccountID = accountID
+	return s.queueMail(ctx, tx, m)
 }
 
 // ResendActivation mails a new link to an account that is still waiting for activation;

@@ -42,15 +42,16 @@ func (s *Store) countAPICall(ctx context.Context, tx *sql.Tx, accountID int64, t
 	return nil
 }
 
-// countVisit records that person opened the account's mini program today.
-func (s *Store) countVisit(ctx context.Context, tx *sql.Tx, accountID, personID int64) error {
+// countVisit records that person opened the account's mini program today in env (release,
+// trial or develop), so visits and visitors can be split by version (SPEC §16).
+func (s *Store) countVisit(ctx context.Context, tx *sql.Tx, accountID, personID int64, env string) error {
 	day := PlatformDay(s.now())
 	if _, err := tx.ExecContext(ctx, `INSERT INTO daily_counts (account_id, day, visits) VALUES (?, ?, 1)
 		ON CONFLICT (account_id, day) DO UPDATE SET visits = visits + 1`, accountID, day); err != nil {
 		return fmt.Errorf("count visit of %d: %w", accountID, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO daily_visitors (account_id, day, person_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
-		accountID, day, personID); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO daily_visitors (account_id, day, env, person_id) VALUES (?, ?, ?, ?)
+		ON CONFLICT DO UPDATE SET visits = visits + 1`, accountID, day, env, personID); err != nil {
 		return fmt.Errorf("record visitor of %d: %w", accountID, err)
 	}
 	return nil
@@ -68,8 +69,8 @@ func (s *Store) tokenCallsToday(ctx context.Context, tx *sql.Tx, accountID int64
 // YYYY-MM-DD), oldest first; days without activity are absent.
 func (s *Store) DailyCounts(ctx context.Context, accountID int64, from, to string) ([]DayCount, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT c.day, c.api_calls, c.visits,
-		(SELECT count(*) FROM daily_visitors v WHERE v.account_id = c.account_id AND v.day = c.day),
-		(SELECT count(*) FROM daily_visitors v WHERE v.account_id = c.account_id AND v.day = c.day
+		(SELECT count(DISTINCT v.person_id) FROM daily_visitors v WHERE v.account_id = c.account_id AND v.day = c.day),
+		(SELECT count(DISTINCT v.person_id) FROM daily_visitors v WHERE v.account_id = c.account_id AND v.day = c.day
 			AND NOT EXISTS (SELECT 1 FROM daily_visitors o WHERE o.account_id = v.account_id AND o.person_id = v.person_id AND o.day < v.day))
 		FROM daily_counts c WHERE c.account_id = ? AND c.day BETWEEN ? AND ? ORDER BY c.day`, accountID, from, to)
 	if err != nil {

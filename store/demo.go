@@ -47,7 +47,8 @@ var demoPeople = []DemoPerson{
 
 // SeedDemo fills an empty database with a finished demo account (personal subject, with
 // a name and an icon), its administrator, one active project member of each role, two experience
-// members and a platform reviewer, so a newcomer can try every role at once. It is one
+// members and a platform reviewer, so a newcomer can try every role at once; and with
+// versions in every state (online, under review, trial, in development). It is one
 // transaction; a database that already holds people or accounts is left alone with
 // ErrConflict.
 func (s *Store) SeedDemo(ctx context.Context) (Demo, error) {
@@ -119,7 +120,7 @@ func (s *Store) SeedDemo(ctx context.Context) (Demo, error) {
 				return err
 			}
 		}
-		return nil
+		return s.seedDemoVersions(ctx, tx, account, ids)
 	})
 	return out, err
 }

@@ -32,8 +32,25 @@ const (
 // JSCode is a login code as the simulated WeChat shows it: the only time it is readable.
 type JSCode struct {
 	Code      string // 32 hex characters
-	Version   string // the version that was opened
+	Version   string // the version that was opened as /wx/apps names it: online, trial or develop
+	Env       string // the same as an environment (SPEC §12): release, trial or develop
 	ExpiresAt time.Time
+}
+
+// envOf names a version of /wx/apps as an environment: the online version is the release.
+func envOf(version string) string {
+	if version == VersionOnline {
+		return EnvRelease
+	}
+	return version
+}
+
+// versionOf is the inverse of envOf.
+func versionOf(env string) string {
+	if env == EnvRelease {
+		return VersionOnline
+	}
+	return env
 }
 
 // WxApp is a mini program as the simulated WeChat lists it for one person.
@@ -82,12 +99,14 @@ func (s *Store) WxApps(ctx context.Context, personID int64) ([]WxApp, error) {
 	return out, rows.Err()
 }
 
-// OpenApp is person opening a mini program in the simulated WeChat: it returns a fresh
-// js_code (as wx.login gives it; only its hash is stored) and records a visit. version ""
-// opens the first version the person may open. An unknown AppID is ErrNotFound; one the
-// person may not open, ErrForbidden.
+// OpenApp is a member opening a mini program from the list of /wx/apps: it returns a fresh
+// js_code (as wx.login gives it; only its hash is stored) and records a visit, both under
+// the version's environment. It asks only membership, not which code is uploaded, so a
+// team can exchange codes before its first upload; OpenVersion opens real versions by the
+// rules of SPEC §12. version "" opens the first version the person may open. An unknown
+// AppID is ErrNotFound; one the person may not open, ErrForbidden.
 func (s *Store) OpenApp(ctx context.Context, personID int64, appid, version string) (JSCode, error) {
-	code := JSCode{Code: randomHex(32)}
+	var code JSCode
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		var accountID int64
 		var full, experience bool
@@ -108,21 +127,28 @@ func (s *Store) OpenApp(ctx context.Context, personID int64, appid, version stri
 		if !slices.Contains(versions, version) {
 			return invalid("version", "version_not_allowed")
 		}
-		now := s.now()
-		code.Version, code.ExpiresAt = version, now.Add(JSCodeTTL)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO js_codes (code_hash, account_id, person_id, version, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, HashToken(code.Code), accountID, personID, version, fmtTime(now), fmtTime(code.ExpiresAt)); err != nil {
-			return fmt.Errorf("insert js_code: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM js_codes WHERE expires_at < ?`, fmtTime(now.Add(-jsCodeKeep))); err != nil {
-			return fmt.Errorf("sweep js_codes: %w", err)
-		}
-		return s.countVisit(ctx, tx, accountID, personID)
+		code, err = s.issueCodeTx(ctx, tx, accountID, personID, envOf(version))
+		return err
 	})
 	if err != nil {
 		return JSCode{}, err
 	}
 	return code, nil
+}
+
+// issueCodeTx mints a js_code for person opening the account's mini program in env and
+// counts the visit under env.
+func (s *Store) issueCodeTx(ctx context.Context, tx *sql.Tx, accountID, personID int64, env string) (JSCode, error) {
+	now := s.now()
+	code := JSCode{Code: randomHex(32), Version: versionOf(env), Env: env, ExpiresAt: now.Add(JSCodeTTL)}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO js_codes (code_hash, account_id, person_id, env, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, HashToken(code.Code), accountID, personID, env, fmtTime(now), fmtTime(code.ExpiresAt)); err != nil {
+		return JSCode{}, fmt.Errorf("insert js_code: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM js_codes WHERE expires_at < ?`, fmtTime(now.Add(-jsCodeKeep))); err != nil {
+		return JSCode{}, fmt.Errorf("sweep js_codes: %w", err)
+	}
+	return code, s.countVisit(ctx, tx, accountID, personID, env)
 }
 
 // WxSession is what jscode2session answers.

@@ -17,6 +17,7 @@ const (
 	ReviewFiling   = "filing"         // a filing in platform or authority review
 	ReviewAuth     = "authentication" // a WeChat authentication request
 	ReviewCategory = "category"       // a category that needs a qualification
+	ReviewCode     = "code"           // a version submitted for code review (SPEC §12)
 )
 
 // MaxReasonRunes caps a reviewer's reason.
@@ -32,10 +33,11 @@ type QueueItem struct {
 	Filing   Filing          // kind filing
 	Auth     Authentication  // kind authentication
 	Category AccountCategory // kind category
+	Code     CodeReview      // kind code: the version with its package's files, and the page groups
 }
 
 // ReviewQueue lists everything waiting for a decision, oldest first: subject
-// verifications, filings at each ops-driven state, authentications and categories.
+// verifications, filings at each ops-driven state, authentications, categories and code.
 func (s *Store) ReviewQueue(ctx context.Context) ([]QueueItem, error) {
 	var out []QueueItem
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
@@ -72,6 +74,10 @@ func (s *Store) ReviewQueue(ctx context.Context) ([]QueueItem, error) {
 				return QueueItem{Kind: ReviewCategory, ID: c.ID, Since: c.CreatedAt, Category: c, Account: Account{ID: c.AccountID}}, err
 			})
 		if err != nil {
+			return err
+		}
+		out = append(out, more...)
+		if more, err = codeQueueTx(ctx, tx); err != nil {
 			return err
 		}
 		out = append(out, more...)
@@ -155,6 +161,8 @@ func (s *Store) Decide(ctx context.Context, kind string, id, operatorID int64, a
 			accountID, err = s.decideAuth(ctx, tx, id, v)
 		case ReviewCategory:
 			accountID, err = s.decideCategory(ctx, tx, id, v)
+		case ReviewCode:
+			accountID, err = s.decideCode(ctx, tx, id, v)
 		default:
 			return ErrNotFound
 		}

@@ -15,6 +15,7 @@ const (
 	PurposeResetSecret   = "reset_secret"
 	PurposeFreezeSecret  = "freeze_secret"
 	PurposeTransferAdmin = "transfer_admin"
+	PurposeUploadKey     = "upload_key"
 )
 
 // ScanTTL is how long a QR code can be scanned, and how much longer a confirmed scan may
@@ -171,7 +172,7 @@ func (s *Store) mayDecide(ctx context.Context, tx *sql.Tx, sc Scan, personID int
 		if !roles.Can(ActView) {
 			return "not_a_member", nil
 		}
-	case PurposeResetSecret, PurposeFreezeSecret:
+	case PurposeResetSecret, PurposeFreezeSecret, PurposeUploadKey:
 		roles, err := rolesOf(ctx, tx, sc.AccountID, personID)
 		if err != nil {
 			return "", err

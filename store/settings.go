@@ -9,8 +9,12 @@ import (
 )
 
 // Secret returns the server key stored under name, creating n random bytes the first time,
-// so session and hashing keys survive a restart and nobody is signed out by one.
+// so session and hashing keys survive a restart and nobody is signed out by one. A key
+// already read is answered from memory, without a write transaction.
 func (s *Store) Secret(ctx context.Context, name string, n int) ([]byte, error) {
+	if v, ok := s.keys.Load(name); ok {
+		return v.([]byte), nil
+	}
 	var out []byte
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		var err error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"mpconsole/store"
 )
@@ -91,3 +92,11 @@ func MaskID(id string) string {
 
 // ChromeOf is the request's chrome, for the web layer to fill in.
 func ChromeOf(ctx context.Context) *Chrome { return chrome(ctx) }
+
+// deliveryText says in words where a mail's delivery stands.
+func deliveryText(ctx context.Context, m store.Mail, now time.Time) string {
+	return T(ctx, "mailbox.delivery."+m.Delivery(now), map[string]any{
+		"Attempts": m.Attempts, "Error": m.LastError,
+		"Sent": stamp(m.SentAt), "Next": stamp(m.NextAttemptAt),
+	})
+}

@@ -25,6 +25,7 @@ const (
 	PathWxLogout    = "/wx/logout"
 	PathOps         = "/ops"
 	PathOpsRegistry = "/ops/registry"
+	PathOpsMailbox  = "/ops/mailbox"
 	PathPassword    = "/settings/password"
 )
 

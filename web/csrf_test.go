@@ -80,7 +80,7 @@ func TestFoundationPostsNeedCSRF(t *testing.T) {
 		return a.Step
 	}
 	mailsTo := func(to string) int {
-		mails, err := e.st.Mailbox(ctx, 100)
+		mails, err := e.st.AllMail(ctx, 100)
 		if err != nil {
 			t.Fatal(err)
 		}

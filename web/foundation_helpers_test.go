@@ -210,10 +210,10 @@ func (e *env) startRegistration(c *client, email string) {
 }
 
 // activationLink is the path of the newest activation link mailed to email, read off
-// the sandbox mailbox as a person would.
-func (e *env) activationLink(email string) string {
+// the sandbox mailbox of browser c (the one that registered) as a person would.
+func (e *env) activationLink(c *client, email string) string {
 	e.t.Helper()
-	mb := e.client().open("/mailbox")
+	mb := c.open("/mailbox")
 	wantStatus(e.t, mb, http.StatusOK)
 	href := mb.doc.Find(`article[data-testid="mail"][data-to="`+email+`"] a[href*="/register/activate?token="]`).First().AttrOr("href", "")
 	if href == "" {
@@ -234,7 +234,7 @@ func pathOf(u string) string {
 func (e *env) toSubject(c *client, email string) {
 	e.t.Helper()
 	e.startRegistration(c, email)
-	wantRedirect(e.t, c.open(e.activationLink(email)), false, "/register/subject")
+	wantRedirect(e.t, c.open(e.activationLink(c, email)), false, "/register/subject")
 }
 
 // badIDNumber is a valid ID number with one typo in its check character.
@@ -280,18 +280,4 @@ func (e *env) toConfirm(c *client, email string, admin store.Person) {
 	path := scanPath(e.t, c.open("/register/admin"))
 	wantRedirect(e.t, decide(e.t, e.wx(admin), path, "confirm"), false, path)
 	wantRedirect(e.t, c.open("/register/admin"), false, "/register/confirm")
-}
-
-// registerAll walks the whole wizard in c; c ends signed in to the new account.
-func (e *env) registerAll(c *client, email string, admin store.Person) store.Account {
-	e.t.Helper()
-	e.toConfirm(c, email, admin)
-	wantRedirect(e.t, c.submit("/register/confirm", url.Values{"confirm": {"on"}}, false), false, "/home")
-	r := c.open("/home")
-	wantStatus(e.t, r, http.StatusOK)
-	a, err := e.st.AccountByAppID(e.t.Context(), r.testid("app-id"))
-	if err != nil {
-		e.t.Fatalf("home shows AppID %q: %v", r.testid("app-id"), err)
-	}
-	return a
 }

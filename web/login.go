@@ -36,7 +36,7 @@ func (s *Server) LoginCreate(c echo.Context) error {
 	}
 	sess := s.session(c, consoleSession)
 	if a.Step != store.StepDone {
-		sess.Values[keyRegistration] = a.ID
+		holdRegistration(sess, a.ID)
 		if err := s.save(c, sess); err != nil {
 			return err
 		}

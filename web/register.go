@@ -28,9 +28,9 @@ func (s *Server) RegisterCreate(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	s.sendMail(c)
+	s.nudgeOutbox()
 	sess := s.session(c, consoleSession)
-	sess.Values[keyRegistration] = id
+	holdRegistration(sess, id)
 	if err := s.save(c, sess); err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (s *Server) ActivatePage(c echo.Context) error {
 		return err
 	}
 	sess := s.session(c, consoleSession)
-	sess.Values[keyRegistration] = a.ID
+	holdRegistration(sess, a.ID)
 	if err := s.save(c, sess); err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (s *Server) ActivationResend(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	s.sendMail(c)
+	s.nudgeOutbox()
 	s.flash(c, consoleSession, "activate.resent")
 	return seeOther(c, views.PathActivate)
 }

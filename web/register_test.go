@@ -40,7 +40,7 @@ func TestRegisterStepErrors(t *testing.T) {
 				for k, v := range tc.edit {
 					f[k] = v
 				}
-				before, _ := e.st.Mailbox(context.Background(), 100)
+				before, _ := e.st.AllMail(context.Background(), 100)
 				r := e.client().submit("/register", f, htmx)
 				wantFieldError(t, r, htmx, tc.field, tc.code)
 				wantValue(t, r, "email", f.Get("email"))
@@ -50,7 +50,7 @@ func TestRegisterStepErrors(t *testing.T) {
 				if agreed := r.doc.Find(`input[name="agree"][checked]`).Length() == 1; agreed != (f.Get("agree") != "") {
 					t.Errorf("agree box checked=%v, typed %q", agreed, f.Get("agree"))
 				}
-				if after, _ := e.st.Mailbox(context.Background(), 100); len(after) != len(before) {
+				if after, _ := e.st.AllMail(context.Background(), 100); len(after) != len(before) {
 					t.Error("a refused registration queued a mail")
 				}
 			})
@@ -74,7 +74,7 @@ func TestRegisterStepSuccess(t *testing.T) {
 		if r.doc.Find(`a[data-testid="mailbox-link"][href="/mailbox"]`).Length() != 1 {
 			t.Fatal("step 2 does not link to the mailbox")
 		}
-		if link := e.activationLink(email); !strings.HasPrefix(link, "/register/activate?token=") {
+		if link := e.activationLink(c, email); !strings.HasPrefix(link, "/register/activate?token=") {
 			t.Fatalf("activation link %q", link)
 		}
 	})
@@ -86,7 +86,7 @@ func TestActivationLink(t *testing.T) {
 	e := newEnv(t)
 	c := e.client()
 	e.startRegistration(c, "owner@example.com")
-	link := e.activationLink("owner@example.com")
+	link := e.activationLink(c, "owner@example.com")
 	other := e.client()
 	wantRedirect(t, other.open(link), false, "/register/subject")
 	if r := other.open("/register/subject"); r.status != http.StatusOK || r.doc.Find(`input[name="subject_type"]`).Length() != 6 {
@@ -103,7 +103,7 @@ func TestActivationLink(t *testing.T) {
 
 	late := e.client()
 	e.startRegistration(late, "late@example.com")
-	lateLink := e.activationLink("late@example.com")
+	lateLink := e.activationLink(late, "late@example.com")
 	e.clock.Advance(store.ActivationTTL)
 	expired := late.open(lateLink)
 	wantAlert(t, expired, http.StatusGone, false, "activation_expired")
@@ -112,7 +112,7 @@ func TestActivationLink(t *testing.T) {
 	modes(t, func(t *testing.T, htmx bool) {
 		r := late.submit("/register/resend", url.Values{"email": {"late@example.com"}}, htmx)
 		wantRedirect(t, r, htmx, "/register/activate")
-		fresh := e.activationLink("late@example.com")
+		fresh := e.activationLink(late, "late@example.com")
 		if fresh == lateLink {
 			t.Fatal("no new link was mailed")
 		}
@@ -142,7 +142,7 @@ func TestResendErrors(t *testing.T) {
 		wantValue(t, r, "email", "nobody@example.com")
 		wantFieldError(t, c.submit("/register/resend", url.Values{"email": {"done@example.com"}}, htmx), htmx, "email", "already_activated")
 	})
-	if mails, _ := e.st.Mailbox(context.Background(), 10); len(mails) != 1 {
+	if mails, _ := e.st.AllMail(context.Background(), 10); len(mails) != 1 {
 		t.Fatalf("%d mails, want only the first", len(mails))
 	}
 }
@@ -175,7 +175,7 @@ func TestWizardGuard(t *testing.T) {
 	want(c, "none", map[string]string{"/register/subject": "/login", "/register/admin": "/login", "/register/confirm": "/login"})
 	e.startRegistration(c, "owner@example.com")
 	want(c, "activate", map[string]string{"/register/subject": "/register/activate", "/register/admin": "/register/activate", "/register/confirm": "/register/activate"})
-	wantRedirect(t, c.open(e.activationLink("owner@example.com")), false, "/register/subject")
+	wantRedirect(t, c.open(e.activationLink(c, "owner@example.com")), false, "/register/subject")
 	want(c, "subject", map[string]string{"/register/admin": "/register/subject", "/register/confirm": "/register/subject"})
 	wantRedirect(t, c.open("/register/activate"), false, "/register/subject")
 	wantRedirect(t, c.submit("/register/subject", subjectForm(admin), false), false, "/register/admin")
@@ -204,7 +204,7 @@ func TestResumeByLogin(t *testing.T) {
 	modes(t, func(t *testing.T, htmx bool) {
 		wantRedirect(t, e.client().submit("/login", login, htmx), htmx, "/register/activate")
 	})
-	wantRedirect(t, first.open(e.activationLink("owner@example.com")), false, "/register/subject")
+	wantRedirect(t, first.open(e.activationLink(first, "owner@example.com")), false, "/register/subject")
 	second := e.client()
 	wantRedirect(t, second.submit("/login", login, false), false, "/register/subject")
 	wantRedirect(t, second.submit("/register/subject", subjectForm(admin), false), false, "/register/admin")

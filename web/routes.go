@@ -118,6 +118,7 @@ func (s *Server) routes() {
 	w.POST("/ops/registry", s.OpsRegistryAdd, s.operator)
 	w.GET("/ops/registry/:id/delete", s.OpsRegistryDeleteConfirm, s.operator)
 	w.POST("/ops/registry/:id/delete", s.OpsRegistryDelete, s.operator)
+	w.GET(views.PathOpsMailbox, s.OpsMailboxPage, s.operator)
 
 	// Ops decisions (SPEC §3, §7, §8).
 	w.POST("/ops/:kind/:id", s.OpsDecide, s.operator)

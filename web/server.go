@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gorilla/sessions"
@@ -27,6 +26,8 @@ type Options struct {
 	BaseURL string
 	// SMTP, when set (host:port), sends mail instead of keeping it in /mailbox.
 	SMTP string
+	// MailFrom is the sender of every mail (empty: DefaultMailFrom).
+	MailFrom string
 	// Logger receives one line per request; nil discards.
 	Logger *slog.Logger
 	// TrustProxy lists the reverse proxies (addresses or prefixes) whose X-Forwarded-For
@@ -52,8 +53,8 @@ type Server struct {
 	// pages are the console pages (GET routes without parameters) with their permission,
 	// for the navigation.
 	pages map[string]store.Action
-	// mailMu lets one request at a time hand the outbox to SMTP, so no mail goes twice.
-	mailMu sync.Mutex
+	// nudge wakes the outbox worker when a request has queued mail.
+	nudge chan struct{}
 }
 
 // SessionKeys returns the cookie-signing and -encryption keys: from key when given
@@ -83,9 +84,12 @@ func New(st *store.Store, keys [][]byte, opts Options) *Server {
 	if opts.TokenDailyQuota <= 0 {
 		opts.TokenDailyQuota = DefaultTokenDailyQuota
 	}
+	if opts.MailFrom == "" {
+		opts.MailFrom = DefaultMailFrom
+	}
 	cs := sessions.NewCookieStore(keys...)
 	cs.Options = &sessions.Options{Path: "/", MaxAge: 7 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode}
-	s := &Server{store: st, sessions: cs, opts: opts, log: opts.Logger, actions: map[string]store.Action{}, pages: map[string]store.Action{}}
+	s := &Server{store: st, sessions: cs, opts: opts, log: opts.Logger, actions: map[string]store.Action{}, pages: map[string]store.Action{}, nudge: make(chan struct{}, 1)}
 	s.echo = echo.New()
 	s.echo.HideBanner, s.echo.HidePort = true, true
 	s.echo.HTTPErrorHandler = s.handleError
@@ -107,8 +111,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // Serve answers on l until ctx ends, then shuts down gracefully (in-flight requests get
-// up to 10 seconds).
+// up to 10 seconds). The outbox worker runs alongside and is stopped after the last
+// request, so nothing is queued behind its back.
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
+	wctx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
+	worker := make(chan struct{})
+	go func() { defer close(worker); s.runOutbox(wctx) }()
+	defer func() { stopWorker(); <-worker }()
 	hs := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -35,7 +35,7 @@ func TestPostWithoutCSRFIsForbidden(t *testing.T) {
 	f := url.Values{"email": {"a@example.com"}, "password": {"Passw0rd!"}, "password_confirm": {"Passw0rd!"}, "agree": {"on"}}
 	r := c.do("POST", "/register", strings.NewReader(f.Encode()), "application/x-www-form-urlencoded", false)
 	wantStatus(t, r, http.StatusForbidden)
-	if mails, _ := e.st.Mailbox(t.Context(), 10); len(mails) != 0 {
+	if mails, _ := e.st.AllMail(t.Context(), 10); len(mails) != 0 {
 		t.Fatalf("a refused post queued %d mails", len(mails))
 	}
 }

@@ -90,7 +90,7 @@ func parse(fs *flag.FlagSet, args []string, positional int) ([]string, error) {
 	usage, out := fs.Usage, fs.Output()
 	fs.Usage = func() {}
 	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
+	rest, err := parseInterspersed(fs, args)
 	fs.Usage = usage
 	fs.SetOutput(out)
 	if errors.Is(err, flag.ErrHelp) {
@@ -99,10 +99,31 @@ func parse(fs *flag.FlagSet, args []string, positional int) ([]string, error) {
 	} else if err != nil {
 		return nil, usageError{err.Error()}
 	}
-	if fs.NArg() != positional {
-		return nil, usageError{fmt.Sprintf("%s: want %d argument(s), got %d", fs.Name(), positional, fs.NArg())}
+	if len(rest) != positional {
+		return nil, usageError{fmt.Sprintf("%s: want %d argument(s), got %d", fs.Name(), positional, len(rest))}
 	}
-	return fs.Args(), nil
+	return rest, nil
+}
+
+// parseInterspersed lets flags come before or after the arguments (README writes
+// "ops revoke WECHAT_ID --db FILE"): the flag package stops at the first argument, so it
+// is set aside and parsing goes on after it. After "--" everything is an argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
 }
 
 func envOr(getenv func(string) string, key, def string) string {

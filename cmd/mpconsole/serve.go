@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +20,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	addr := fs.String("addr", envOr(getenv, "MPCONSOLE_ADDR", "127.0.0.1:8080"), "address to listen on (env MPCONSOLE_ADDR)")
 	base := fs.String("base-url", envOr(getenv, "MPCONSOLE_BASE_URL", ""), "absolute URL put in QR codes and mails, e.g. http://192.168.1.5:8080 (env MPCONSOLE_BASE_URL; default: taken from each request)")
 	smtpAddr := fs.String("smtp", envOr(getenv, "MPCONSOLE_SMTP", ""), "host:port of an SMTP relay; mail is sent instead of kept in /mailbox (env MPCONSOLE_SMTP)")
+	mailFrom := fs.String("mail-from", envOr(getenv, "MPCONSOLE_MAIL_FROM", web.DefaultMailFrom), "sender address of every mail, e.g. \"mpconsole <noreply@example.com>\" (env MPCONSOLE_MAIL_FROM)")
 	trustProxy := fs.String("trust-proxy", envOr(getenv, "MPCONSOLE_TRUST_PROXY", ""), "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For names the API client for the IP whitelist (env MPCONSOLE_TRUST_PROXY; default: none, the connection's address counts)")
 	quotaDefault, err := envParsed(getenv, "MPCONSOLE_TOKEN_DAILY_QUOTA", web.DefaultTokenDailyQuota, strconv.Atoi)
 	if err != nil {
@@ -38,11 +40,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return usageError{err.Error()}
 	}
+	if err := checkMailFlags(*smtpAddr, *mailFrom); err != nil {
+		return err
+	}
 	if *quota < 1 {
 		return usageError{"token-daily-quota: must be at least 1"}
 	}
 	if *freezeDelay < 0 {
 		return usageError{"freeze-delay: must not be negative"}
+	}
+	if addr := getenv("MPCONSOLE_PPROF"); addr != "" {
+		stop, err := startPprof(addr)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	st, err := store.Open(ctx, *db)
@@ -58,7 +70,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	srv := web.New(st, keys, web.Options{BaseURL: strings.TrimRight(*base, "/"), SMTP: *smtpAddr, Logger: logger,
+	srv := web.New(st, keys, web.Options{BaseURL: strings.TrimRight(*base, "/"), SMTP: *smtpAddr, MailFrom: *mailFrom, Logger: logger,
 		TrustProxy: proxies, TokenDailyQuota: *quota, FreezeDelay: *freezeDelay})
 	url := "http://" + l.Addr().String()
 	fmt.Fprintf(stdout, "mpconsole is serving %s (database %s)\n", url, *db)
@@ -86,4 +98,18 @@ func envParsed[T any](getenv func(string) string, key string, def T, parse func(
 		return def, usageError{fmt.Sprintf("%s: %q is not valid", key, v)}
 	}
 	return out, nil
+}
+
+// checkMailFlags refuses an --smtp that is not host:port and a --mail-from that is not
+// one address, before anything is queued that could not be sent.
+func checkMailFlags(smtpAddr, from string) error {
+	if smtpAddr != "" {
+		if _, _, err := web.ParseSMTP(smtpAddr); err != nil {
+			return usageError{err.Error()}
+		}
+	}
+	if _, err := mail.ParseAddress(from); err != nil {
+		return usageError{fmt.Sprintf("mail-from: %q is not an email address", from)}
+	}
+	return nil
 }
