@@ -235,14 +235,15 @@ func TestOneTimeZone(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.appSecret(a, admin)
-	e.startRegistration(e.client(), "new@example.com")
+	registering := e.client()
+	e.startRegistration(registering, "new@example.com")
 	for _, tc := range []struct {
 		r   resp
 		sel string
 	}{
 		{e.wx(op).get("/ops/registry"), `tr[data-testid="registry-row"]`},
 		{e.console(a, admin).get("/dev/settings"), `[data-testid="secret-state"]`},
-		{e.client().get("/mailbox"), `article[data-testid="mail"]`},
+		{registering.get("/mailbox"), `article[data-testid="mail"]`},
 	} {
 		wantStatus(t, tc.r, http.StatusOK)
 		if got := tc.r.doc.Find(tc.sel).Text(); !strings.Contains(got, "2026-03-10 17:00") || strings.Contains(got, "17:00:00") {

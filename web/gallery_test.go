@@ -110,7 +110,7 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		{name: "register-subject", path: "/register/subject", who: subject},
 		{name: "register-admin", path: "/register/admin", who: adminStep},
 		{name: "register-confirm", path: "/register/confirm", who: confirm},
-		{name: "mailbox", path: "/mailbox", who: out},
+		{name: "mailbox", path: "/mailbox", who: activate},
 		{name: "not-found", path: "/nope", who: out},
 	}
 	for i := range pages {
@@ -195,6 +195,7 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		galleryPage{name: "queue", path: "/ops", surface: "ops"},
 		galleryPage{name: "registry", path: "/ops/registry", surface: "ops"},
 		galleryPage{name: "registry-delete", path: fmt.Sprintf("/ops/registry/%d/delete", registry[0].ID), surface: "ops"},
+		galleryPage{name: "mailbox", path: "/ops/mailbox", surface: "ops"},
 	)
 	for i := range pages {
 		if pages[i].surface == "" {
