@@ -17,8 +17,10 @@ run: build
 build: $(ASSETS) generate
 	$(GO) build -o $(BIN) ./cmd/mpconsole
 
+# -timeout: the web package's race-enabled suite takes 5–10 minutes on a busy 2-core
+# machine, close to go test's default limit of 10.
 test: $(ASSETS) $(TEST_ASSETS)
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 # One PNG per page of every surface, in both languages, at 1366 and 390 px (the console
 # also at 1024), into $(SHOTS)/ (git-ignored), to look at every page after a change.

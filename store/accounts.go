@@ -24,7 +24,6 @@ const (
 type Account struct {
 	ID                  int64
 	Email               string
-	SessionEpoch        int64
 	Step                string
 	Subject             Subject
 	SubjectVerification string
@@ -39,6 +38,12 @@ type Account struct {
 
 // Authenticated tells whether WeChat authentication is valid at now.
 func (a Account) Authenticated(now time.Time) bool { return now.Before(a.AuthExpiresAt) }
+
+// Abandoned tells whether an unfinished registration has outlived RegistrationTTL: it
+// cannot be continued, and the next registration deletes it.
+func (a Account) Abandoned(now time.Time) bool {
+	return a.Step != StepDone && !now.Before(a.CreatedAt.Add(RegistrationTTL))
+}
 
 // Released tells whether a version has ever been released.
 func (a Account) Released() bool { return !a.FirstReleasedAt.IsZero() }
@@ -59,14 +64,14 @@ func (s Subject) Personal() bool { return s.Type == "personal" }
 // SubjectTypes lists the subject types of the real platform, in its order.
 var SubjectTypes = []string{"personal", "enterprise", "individual_business", "government", "media", "other"}
 
-const accountColumns = `id, email, session_epoch, step, subject_type, admin_name, admin_id_number, admin_phone, org_name, credit_code,
+const accountColumns = `id, email, step, subject_type, admin_name, admin_id_number, admin_phone, org_name, credit_code,
 	subject_verification, COALESCE(admin_person_id, 0), COALESCE(appid, ''), COALESCE(original_id, ''), name,
 	COALESCE(auth_expires_at, ''), COALESCE(first_released_at, ''), created_at, COALESCE(registered_at, '')`
 
 func scanAccount(row interface{ Scan(...any) error }) (Account, error) {
 	var a Account
 	var authExp, released, created, registered string
-	err := row.Scan(&a.ID, &a.Email, &a.SessionEpoch, &a.Step, &a.Subject.Type, &a.Subject.AdminName, &a.Subject.AdminIDNumber,
+	err := row.Scan(&a.ID, &a.Email, &a.Step, &a.Subject.Type, &a.Subject.AdminName, &a.Subject.AdminIDNumber,
 		&a.Subject.AdminPhone, &a.Subject.OrgName, &a.Subject.CreditCode, &a.SubjectVerification, &a.AdminPersonID,
 		&a.AppID, &a.OriginalID, &a.Name, &authExp, &released, &created, &registered)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -106,6 +111,20 @@ type Registration struct {
 // ActivationTTL is how long an activation link works (SPEC §5, real: 48 h).
 const ActivationTTL = 48 * time.Hour
 
+// RegistrationTTL is how long an unfinished registration is kept: after it, the account
+// is deleted (its email free again) and it never counted toward the per-ID quota.
+const RegistrationTTL = 7 * 24 * time.Hour
+
+// pruneRegistrations deletes the registrations left unfinished for RegistrationTTL, with
+// everything that hangs on them.
+func (s *Store) pruneRegistrations(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM accounts WHERE step <> 'done' AND created_at <= ?`,
+		fmtTime(s.now().Add(-RegistrationTTL))); err != nil {
+		return fmt.Errorf("prune registrations: %w", err)
+	}
+	return nil
+}
+
 // Register creates an unfinished account and queues its activation mail. The three
 // "email already used" rules and the insert share one transaction.
 func (s *Store) Register(ctx context.Context, r Registration, mail MailFunc) (int64, error) {
@@ -125,8 +144,15 @@ func (s *Store) Register(ctx context.Context, r Registration, mail MailFunc) (in
 	if _, bad := p["email"]; bad {
 		return 0, p.Err()
 	}
+	hash, err := hashPassword(r.Password)
+	if err != nil {
+		return 0, err
+	}
 	var id int64
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
+	err = s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := s.pruneRegistrations(ctx, tx); err != nil {
+			return err
+		}
 		var inAccounts, inRegistry, inPeople int
 		err := tx.QueryRowContext(ctx, `SELECT
 			(SELECT count(*) FROM accounts WHERE email = ?1),
@@ -144,10 +170,6 @@ func (s *Store) Register(ctx context.Context, r Registration, mail MailFunc) (in
 			p.Add("email", "email_bound_wechat")
 		}
 		if err := p.Err(); err != nil {
-			return err
-		}
-		hash, err := hashPassword(r.Password)
-		if err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO accounts (email, password_hash, created_at) VALUES (?, ?, ?)`, r.Email, hash, fmtTime(s.now()))

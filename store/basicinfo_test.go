@@ -56,7 +56,7 @@ func biAccount(t *testing.T, s *Store, subjectType, idNumber, creditCode string)
 	if err := s.SaveSubject(ctx, id, sub); err != nil {
 		t.Fatal(err)
 	}
-	scan, err := s.CreateScan(ctx, PurposeBindAdmin, id, 0)
+	scan, err := s.CreateScan(ctx, PurposeBindAdmin, id, 0, Requester{})
 	if err != nil {
 		t.Fatal(err)
 	}

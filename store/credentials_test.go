@@ -38,7 +38,7 @@ func newCredEnv(t *testing.T) *credEnv {
 	_, err = st.Activate(ctx, mail.Body)
 	must(t, err)
 	must(t, st.SaveSubject(ctx, id, Subject{Type: "personal", AdminName: e.admin.RealName, AdminIDNumber: e.admin.IDNumber, AdminPhone: "13800138000"}))
-	scan, err := st.CreateScan(ctx, PurposeBindAdmin, id, 0)
+	scan, err := st.CreateScan(ctx, PurposeBindAdmin, id, 0, Requester{})
 	must(t, err)
 	_, err = st.DecideScan(ctx, scan, e.admin.ID, true)
 	must(t, err)
@@ -72,11 +72,12 @@ func (e *credEnv) person(wechatID, realName string) Person {
 func (e *credEnv) resetSecret() string {
 	e.t.Helper()
 	ctx := context.Background()
-	token, err := e.st.StartSecretReset(ctx, e.acct.ID)
+	token, err := e.st.StartSecretReset(ctx, e.acct.ID, Requester{})
 	must(e.t, err)
 	_, err = e.st.DecideScan(ctx, token, e.admin.ID, true)
 	must(e.t, err)
-	secret, err := e.st.CompleteSecretReset(ctx, token, e.acct.ID)
+	must(e.t, e.st.CompleteSecretReset(ctx, token, e.acct.ID))
+	secret, err := e.st.TakeOneTime(ctx, OneTimeAppSecret, token, e.acct.ID)
 	must(e.t, err)
 	return secret
 }
@@ -86,7 +87,7 @@ func (e *credEnv) resetSecret() string {
 func (e *credEnv) setFrozen(freeze bool, delay time.Duration) {
 	e.t.Helper()
 	ctx := context.Background()
-	token, err := e.st.StartSecretFreeze(ctx, e.acct.ID, freeze)
+	token, err := e.st.StartSecretFreeze(ctx, e.acct.ID, freeze, Requester{})
 	must(e.t, err)
 	_, err = e.st.DecideScan(ctx, token, e.admin.ID, true)
 	must(e.t, err)
@@ -301,12 +302,12 @@ func TestSecretResetFollowsTheStateInForce(t *testing.T) {
 	e := newCredEnv(t)
 	ctx := context.Background()
 	e.setFrozen(true, 10*time.Minute)
-	if _, err := e.st.StartSecretReset(ctx, e.acct.ID); err != nil {
+	if _, err := e.st.StartSecretReset(ctx, e.acct.ID, Requester{}); err != nil {
 		t.Fatalf("reset while a freeze is only pending: %v", err)
 	}
 	e.advance(10 * time.Minute)
 	e.setFrozen(false, 10*time.Minute)
-	_, err := e.st.StartSecretReset(ctx, e.acct.ID)
+	_, err := e.st.StartSecretReset(ctx, e.acct.ID, Requester{})
 	if ve := (*ValidationError)(nil); !errors.As(err, &ve) || ve.Fields[""] != "secret_frozen" {
 		t.Fatalf("reset while an unfreeze is only pending: %v, want secret_frozen", err)
 	}

@@ -17,7 +17,7 @@ func TestFreezeNeedsTheAdministratorsScan(t *testing.T) {
 	must(t, err)
 	must(t, e.st.DecideInvitation(ctx, dev.ID, m.ID, true))
 
-	token, err := e.st.StartSecretFreeze(ctx, e.acct.ID, true)
+	token, err := e.st.StartSecretFreeze(ctx, e.acct.ID, true, Requester{})
 	must(t, err)
 	if sc, err := e.st.ScanFor(ctx, token, PurposeFreezeSecret, e.acct.ID); err != nil || sc.State(e.st.Now()) != "pending" {
 		t.Fatalf("the freeze asks for a freeze_secret scan: %+v %v", sc, err)
@@ -35,7 +35,7 @@ func TestFreezeNeedsTheAdministratorsScan(t *testing.T) {
 	}
 	_, err = e.st.DecideScan(ctx, token, e.admin.ID, true)
 	must(t, err)
-	if _, err := e.st.CompleteSecretReset(ctx, token, e.acct.ID); !errors.Is(err, ErrNotFound) {
+	if err := e.st.CompleteSecretReset(ctx, token, e.acct.ID); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("a freeze token spent as a reset: %v, want ErrNotFound", err)
 	}
 	must(t, e.st.CompleteSecretFreeze(ctx, token, e.acct.ID, true, 0))
@@ -55,16 +55,16 @@ func TestFreezeNeedsTheAdministratorsScan(t *testing.T) {
 func TestFreezeRefusesTheWrongState(t *testing.T) {
 	e := newCredEnv(t)
 	ctx := context.Background()
-	_, err := e.st.StartSecretFreeze(ctx, e.acct.ID, false)
+	_, err := e.st.StartSecretFreeze(ctx, e.acct.ID, false, Requester{})
 	wantCode(t, err, "", "secret_not_frozen")
 
-	first, err := e.st.StartSecretFreeze(ctx, e.acct.ID, true)
+	first, err := e.st.StartSecretFreeze(ctx, e.acct.ID, true, Requester{})
 	must(t, err)
 	_, err = e.st.DecideScan(ctx, first, e.admin.ID, true)
 	must(t, err)
 	e.setFrozen(true, 0) // another freeze completes first
 	wantCode(t, e.st.CompleteSecretFreeze(ctx, first, e.acct.ID, true, 0), "", "secret_frozen")
-	_, err = e.st.StartSecretFreeze(ctx, e.acct.ID, true)
+	_, err = e.st.StartSecretFreeze(ctx, e.acct.ID, true, Requester{})
 	wantCode(t, err, "", "secret_frozen")
 	if got := e.oplog(); got["secret_frozen"] != 1 {
 		t.Fatalf("operation log %v, want one secret_frozen", got)
@@ -73,7 +73,7 @@ func TestFreezeRefusesTheWrongState(t *testing.T) {
 	other := newFixture(t)
 	admin := other.person("admin_none")
 	a := other.account("none@example.com", admin, "personal")
-	_, err = other.st.StartSecretFreeze(ctx, a.ID, true)
+	_, err = other.st.StartSecretFreeze(ctx, a.ID, true, Requester{})
 	wantCode(t, err, "", "secret_missing")
 }
 

@@ -18,6 +18,9 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// testMasterKey is the master key of every test store.
+var testMasterKey = []byte("test-master-key-0123456789abcdef0123456789")
+
 // testClock is the injected time of a test: it moves only when the test says so.
 type testClock struct {
 	mu sync.Mutex
@@ -46,6 +49,9 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	if err := st.UseMasterKey(context.Background(), testMasterKey); err != nil {
+		t.Fatal(err)
+	}
 	clk := &testClock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
 	st.Now = clk.Now
 	return &fixture{t: t, ctx: context.Background(), st: st, clock: clk}
@@ -155,7 +161,7 @@ func (f *fixture) account(email string, admin Person, typ string) Account {
 
 func (f *fixture) scan(purpose string, accountID int64) string {
 	f.t.Helper()
-	token, err := f.st.CreateScan(f.ctx, purpose, accountID, 0)
+	token, err := f.st.CreateScan(f.ctx, purpose, accountID, 0, Requester{})
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -127,7 +127,7 @@ func (s *Store) OpenApp(ctx context.Context, personID int64, appid, version stri
 		if !slices.Contains(versions, version) {
 			return invalid("version", "version_not_allowed")
 		}
-		code, err = s.issueCodeTx(ctx, tx, accountID, personID, envOf(version))
+		code, err = s.issueCodeTx(ctx, tx, accountID, appid, personID, envOf(version))
 		return err
 	})
 	if err != nil {
@@ -136,9 +136,9 @@ func (s *Store) OpenApp(ctx context.Context, personID int64, appid, version stri
 	return code, nil
 }
 
-// issueCodeTx mints a js_code for person opening the account's mini program in env and
-// counts the visit under env.
-func (s *Store) issueCodeTx(ctx context.Context, tx *sql.Tx, accountID, personID int64, env string) (JSCode, error) {
+// issueCodeTx mints a js_code for person opening the account's mini program in env, counts
+// the visit under env and notes the open under the person's openid.
+func (s *Store) issueCodeTx(ctx context.Context, tx *sql.Tx, accountID int64, appid string, personID int64, env string) (JSCode, error) {
 	now := s.now()
 	code := JSCode{Code: randomHex(32), Version: versionOf(env), Env: env, ExpiresAt: now.Add(JSCodeTTL)}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO js_codes (code_hash, account_id, person_id, env, created_at, expires_at)
@@ -147,6 +147,9 @@ func (s *Store) issueCodeTx(ctx context.Context, tx *sql.Tx, accountID, personID
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM js_codes WHERE expires_at < ?`, fmtTime(now.Add(-jsCodeKeep))); err != nil {
 		return JSCode{}, fmt.Errorf("sweep js_codes: %w", err)
+	}
+	if err := s.noteOpenTx(ctx, tx, accountID, appid, personID, now); err != nil {
+		return JSCode{}, err
 	}
 	return code, s.countVisit(ctx, tx, accountID, personID, env)
 }
@@ -203,7 +206,7 @@ func (s *Store) CodeToSession(ctx context.Context, call APICall, code string) (W
 		if _, err := tx.ExecContext(ctx, `UPDATE js_codes SET used_at = ? WHERE id = ?`, fmtTime(now), codeID); err != nil {
 			return fmt.Errorf("spend js_code: %w", err)
 		}
-		key, err := s.serverKey(ctx, tx, keyOpenID, 32)
+		key, err := s.serverKey(keyOpenID)
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"errors"
 	"testing"
 	"time"
@@ -49,7 +50,7 @@ func TestLoginLockout(t *testing.T) {
 	if _, err := f.st.CheckAccountPassword(f.ctx, "owner@example.com", goodPassword); err != nil {
 		t.Fatalf("15 minutes after the lock: %v", err)
 	}
-	if n := f.count(`SELECT count(*) FROM login_failures WHERE email = 'owner@example.com'`); n != 0 {
+	if n := f.count(`SELECT count(*) FROM login_failures WHERE login = 'owner@example.com'`); n != 0 {
 		t.Fatalf("success left %d failures counted", n)
 	}
 }
@@ -109,4 +110,44 @@ func TestLoginLockoutPerEmail(t *testing.T) {
 	if _, err := f.st.CheckAccountPassword(f.ctx, "owner@example.com", goodPassword); err != nil {
 		t.Fatalf("another email: %v", err)
 	}
+}
+
+// The simulator's sign-in has the same lockout, per WeChat ID (case-insensitive): 5
+// failures within 15 minutes, then refused even with the right password until 15 minutes
+// after the fifth; the console's lock of an email is not the simulator's.
+func TestWxLoginLockout(t *testing.T) {
+	f := newFixture(t)
+	p := f.person("alice_01")
+	for i := 0; i < 5; i++ {
+		wantCode(t, second(f.st.AuthenticatePerson(f.ctx, "alice_01", "wrong-pass")), "", "login_failed")
+		f.clock.Advance(time.Minute)
+	}
+	wantCode(t, second(f.st.AuthenticatePerson(f.ctx, "ALICE_01", "wx-pass")), "", "login_locked")
+	if _, err := f.st.AuthenticatePerson(f.ctx, "bob_0001", "wx-pass"); err == nil {
+		t.Fatal("an unknown WeChat ID signed in")
+	}
+	f.clock.Advance(14*time.Minute - time.Second) // the fifth failure was 1 minute ago
+	wantCode(t, second(f.st.AuthenticatePerson(f.ctx, "alice_01", "wx-pass")), "", "login_locked")
+	f.clock.Advance(time.Second)
+	got, err := f.st.AuthenticatePerson(f.ctx, "alice_01", "wx-pass")
+	if err != nil || got.ID != p.ID {
+		t.Fatalf("15 minutes after the fifth failure: %v, %v", got, err)
+	}
+	if n := f.count(`SELECT count(*) FROM login_failures WHERE surface = 'wx' AND login = 'alice_01'`); n != 0 {
+		t.Fatalf("%d failures left after a success, want 0", n)
+	}
+}
+
+// A login whose password was checked against a hash that changed before its transaction
+// (the password was changed meanwhile) is refused: the write re-checks what it relies on.
+func TestLoginRechecksTheHash(t *testing.T) {
+	f := newFixture(t)
+	id := f.register("owner@example.com")
+	err := f.st.checkLogin(f.ctx, SurfaceConsole, "owner@example.com", goodPassword, func(q querier) (string, error) {
+		if _, ok := q.(*sql.Tx); ok {
+			return "$2a$04$changedchangedchangedcu7Kj1Xk9sBX8rVQZ4oHfRzjJ9w8GJW2", nil
+		}
+		return passwordHash(q, f.ctx, `SELECT password_hash FROM accounts WHERE id = ?`, id)
+	})
+	wantCode(t, err, "", "login_failed")
 }

@@ -17,6 +17,7 @@ func TestMatrixMatchesSpec(t *testing.T) {
 		ActStats:            "✓··✓",
 		ActLogs:             "✓···",
 		ActAccount:          "✓···", // the account password: the administrator's (SPEC §6)
+		ActMessages:         "✓✓··", // subscribe-message templates: administrator, operator (SPEC §17)
 	}
 	if len(spec) != len(matrix) {
 		t.Fatalf("the matrix has %d rows, SPEC §9 has %d", len(matrix), len(spec))

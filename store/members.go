@@ -241,13 +241,14 @@ func (s *Store) SetProjectRoles(ctx context.Context, accountID, byPersonID, memb
 	})
 }
 
-// RemoveMember takes a member off the account's list of kind; a removed project member is
-// out of the console on their next request.
+// RemoveMember takes a member off the account's list of kind; a removed project member's
+// console sessions in the account are deleted with the membership.
 func (s *Store) RemoveMember(ctx context.Context, accountID, byPersonID int64, kind string, memberID int64) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		var wechatID string
-		err := tx.QueryRowContext(ctx, `SELECT p.wechat_id FROM members m JOIN people p ON p.id = m.person_id
-			WHERE m.id = ? AND m.account_id = ? AND m.kind = ?`, memberID, accountID, kind).Scan(&wechatID)
+		var personID int64
+		err := tx.QueryRowContext(ctx, `SELECT p.wechat_id, p.id FROM members m JOIN people p ON p.id = m.person_id
+			WHERE m.id = ? AND m.account_id = ? AND m.kind = ?`, memberID, accountID, kind).Scan(&wechatID, &personID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		} else if err != nil {
@@ -255,6 +256,11 @@ func (s *Store) RemoveMember(ctx context.Context, accountID, byPersonID int64, k
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM members WHERE id = ?`, memberID); err != nil {
 			return fmt.Errorf("remove member %d: %w", memberID, err)
+		}
+		if kind == KindProject {
+			if err := endConsoleSessions(ctx, tx, accountID, personID, "", SessionEndRemoved); err != nil {
+				return err
+			}
 		}
 		return s.logOp(ctx, tx, accountID, byPersonID, kind+"_member_removed", wechatID)
 	})

@@ -27,6 +27,9 @@ func newMemberFix(t *testing.T) *memberFix {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	if err := st.UseMasterKey(context.Background(), testMasterKey); err != nil {
+		t.Fatal(err)
+	}
 	f := &memberFix{t: t, ctx: context.Background(), st: st, now: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
 	st.Now = func() time.Time { return f.now }
 	return f

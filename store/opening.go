@@ -109,7 +109,7 @@ func resolveTx(ctx context.Context, tx *sql.Tx, key []byte, appid string, person
 // the plan says so; the trial for the administrator, project members and experience members;
 // develop for the administrator and developers, each their own latest upload.
 func (s *Store) ResolveOpen(ctx context.Context, appid string, personID int64, env string) (Opened, error) {
-	key, err := s.Secret(ctx, keyOpenID, 32)
+	key, err := s.serverKey(keyOpenID)
 	if err != nil {
 		return Opened{}, err
 	}
@@ -129,14 +129,14 @@ func (s *Store) OpenVersion(ctx context.Context, personID int64, appid, env stri
 	var out Opened
 	var code JSCode
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		key, err := s.serverKey(ctx, tx, keyOpenID, 32)
+		key, err := s.serverKey(keyOpenID)
 		if err != nil {
 			return err
 		}
 		if out, err = resolveTx(ctx, tx, key, appid, personID, env, s.now()); err != nil {
 			return err
 		}
-		code, err = s.issueCodeTx(ctx, tx, out.AccountID, personID, env)
+		code, err = s.issueCodeTx(ctx, tx, out.AccountID, appid, personID, env)
 		return err
 	})
 	if err != nil {

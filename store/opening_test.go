@@ -93,7 +93,7 @@ func TestPhasedOpen(t *testing.T) {
 			e := newVerEnvIn(base.sub(t), fmt.Sprintf("o%d", i), "personal").ready()
 			e.released("1.0.0", ModeFull, PhasePlan{})
 			e.released("1.1.0", ModePhased, plan)
-			key, err := e.st.Secret(e.ctx, keyOpenID, 32)
+			key, err := e.st.serverKey(keyOpenID)
 			must(t, err)
 			people := []Person{e.admin, e.operator, e.developer, e.analyst, e.tester, e.stranger}
 			for i := range 40 {
@@ -174,7 +174,7 @@ func TestOpenVersionRecordsEnv(t *testing.T) {
 	secret := e.resetSecret()
 	s, err := e.st.CodeToSession(e.ctx, APICall{AppID: e.acct.AppID, Secret: secret}, dcode.Code)
 	must(t, err)
-	key, _ := e.st.Secret(e.ctx, keyOpenID, 32)
+	key, _ := e.st.serverKey(keyOpenID)
 	if s.OpenID != openID(key, e.acct.AppID, e.developer.ID) {
 		t.Fatal("the develop code gave another openid")
 	}
@@ -183,11 +183,12 @@ func TestOpenVersionRecordsEnv(t *testing.T) {
 // resetSecret generates the account's AppSecret through the administrator's scan.
 func (e *verEnv) resetSecret() string {
 	e.t.Helper()
-	token, err := e.st.StartSecretReset(e.ctx, e.acct.ID)
+	token, err := e.st.StartSecretReset(e.ctx, e.acct.ID, Requester{})
 	must(e.t, err)
 	_, err = e.st.DecideScan(e.ctx, token, e.admin.ID, true)
 	must(e.t, err)
-	secret, err := e.st.CompleteSecretReset(e.ctx, token, e.acct.ID)
+	must(e.t, e.st.CompleteSecretReset(e.ctx, token, e.acct.ID))
+	secret, err := e.st.TakeOneTime(e.ctx, OneTimeAppSecret, token, e.acct.ID)
 	must(e.t, err)
 	return secret
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -14,8 +15,15 @@ import (
 // PasswordCost is the bcrypt cost for every stored password; tests lower it to keep fast.
 var PasswordCost = bcrypt.DefaultCost
 
+// bcryptSlots bounds how many bcrypt computations run at once to all cores but one: each
+// costs tens of milliseconds of CPU by design, and a burst of logins must not starve the
+// API (or the other pages) of the last core. Password work queues here instead.
+var bcryptSlots = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))
+
 func hashPassword(pw string) (string, error) {
+	bcryptSlots <- struct{}{}
 	h, err := bcrypt.GenerateFromPassword([]byte(pw), PasswordCost)
+	<-bcryptSlots
 	if err != nil {
 		return "", fmt.Errorf("hash password: %w", err)
 	}
@@ -23,6 +31,8 @@ func hashPassword(pw string) (string, error) {
 }
 
 func passwordMatches(hash, pw string) bool {
+	bcryptSlots <- struct{}{}
+	defer func() { <-bcryptSlots }()
 	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(pw)) == nil
 }
 
@@ -34,12 +44,14 @@ type Person struct {
 	BoundEmail string
 	RealName   string
 	IDNumber   string
+	Phone      string // "+CC NUMBER" (see CanonicalPhone), or ""
 	IsOperator bool
 }
 
 // NewPerson is what the /wx sign-up form asks for.
 type NewPerson struct {
 	WechatID, Nickname, Password, RealName, IDNumber, BoundEmail string
+	Phone                                                        string // optional; see CanonicalPhone
 }
 
 // CreatePerson validates and stores a new WeChat identity. Uniqueness of the WeChat ID and
@@ -75,6 +87,10 @@ func (s *Store) CreatePerson(ctx context.Context, n NewPerson) (Person, error) {
 	if n.BoundEmail != "" && !CheckEmail(n.BoundEmail) {
 		p.Add("bound_email", "email_invalid")
 	}
+	phone, ok := CanonicalPhone(n.Phone)
+	if !ok {
+		p.Add("phone", "wx_phone_invalid")
+	}
 	if err := p.Err(); err != nil {
 		return Person{}, err
 	}
@@ -104,23 +120,23 @@ func (s *Store) CreatePerson(ctx context.Context, n NewPerson) (Person, error) {
 		if err := p.Err(); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO people (wechat_id, nickname, password_hash, bound_email, real_name, id_number, created_at)
-			VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?)`, n.WechatID, n.Nickname, hash, n.BoundEmail, n.RealName, n.IDNumber, fmtTime(s.now()))
+		res, err := tx.ExecContext(ctx, `INSERT INTO people (wechat_id, nickname, password_hash, bound_email, real_name, id_number, phone, created_at)
+			VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?)`, n.WechatID, n.Nickname, hash, n.BoundEmail, n.RealName, n.IDNumber, phone, fmtTime(s.now()))
 		if err != nil {
 			return fmt.Errorf("insert person %q: %w", n.WechatID, err)
 		}
 		id, _ := res.LastInsertId()
-		out = Person{ID: id, WechatID: n.WechatID, Nickname: n.Nickname, BoundEmail: n.BoundEmail, RealName: n.RealName, IDNumber: n.IDNumber}
+		out = Person{ID: id, WechatID: n.WechatID, Nickname: n.Nickname, BoundEmail: n.BoundEmail, RealName: n.RealName, IDNumber: n.IDNumber, Phone: phone}
 		return nil
 	})
 	return out, err
 }
 
-const personColumns = `id, wechat_id, nickname, COALESCE(bound_email, ''), real_name, id_number, is_operator`
+const personColumns = `id, wechat_id, nickname, COALESCE(bound_email, ''), real_name, id_number, phone, is_operator`
 
 func scanPerson(row interface{ Scan(...any) error }) (Person, error) {
 	var p Person
-	err := row.Scan(&p.ID, &p.WechatID, &p.Nickname, &p.BoundEmail, &p.RealName, &p.IDNumber, &p.IsOperator)
+	err := row.Scan(&p.ID, &p.WechatID, &p.Nickname, &p.BoundEmail, &p.RealName, &p.IDNumber, &p.Phone, &p.IsOperator)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Person{}, ErrNotFound
 	}
@@ -135,24 +151,6 @@ func (s *Store) PersonByID(ctx context.Context, id int64) (Person, error) {
 // PersonByWechatID loads a WeChat identity by its (case-insensitive) WeChat ID.
 func (s *Store) PersonByWechatID(ctx context.Context, wechatID string) (Person, error) {
 	return scanPerson(s.read.QueryRowContext(ctx, `SELECT `+personColumns+` FROM people WHERE wechat_id = ?`, strings.TrimSpace(wechatID)))
-}
-
-// AuthenticatePerson checks a simulator sign-in; any mismatch is the one code login_failed.
-func (s *Store) AuthenticatePerson(ctx context.Context, wechatID, password string) (Person, error) {
-	var hash string
-	row := s.read.QueryRowContext(ctx, `SELECT `+personColumns+`, password_hash FROM people WHERE wechat_id = ?`, strings.TrimSpace(wechatID))
-	var p Person
-	err := row.Scan(&p.ID, &p.WechatID, &p.Nickname, &p.BoundEmail, &p.RealName, &p.IDNumber, &p.IsOperator, &hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		passwordMatches(dummyHash(), password) // same work as a real check, so timing tells nothing
-		return Person{}, invalid("", "login_failed")
-	} else if err != nil {
-		return Person{}, err
-	}
-	if !passwordMatches(hash, password) {
-		return Person{}, invalid("", "login_failed")
-	}
-	return p, nil
 }
 
 // dummyHash is compared against when no such login exists. It is made at PasswordCost,

@@ -39,6 +39,7 @@ const (
 	ActStats            Action = "stats"             // operational data
 	ActLogs             Action = "logs"              // operation log
 	ActAccount          Action = "account"           // change the account's login password (not in SPEC §9's table: the administrator's, as on the real platform)
+	ActMessages         Action = "messages"          // manage subscribe-message templates (SPEC §17: administrator, operator)
 )
 
 // matrix is the one place that says who may do what.
@@ -55,6 +56,7 @@ var matrix = map[Action][]Role{
 	ActStats:            {RoleAdmin, RoleAnalyst},
 	ActLogs:             {RoleAdmin},
 	ActAccount:          {RoleAdmin},
+	ActMessages:         {RoleAdmin, RoleOperator},
 }
 
 // RolesFor lists the roles that may perform a, for the "this needs role X" page.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // Scan purposes (SPEC §4).
@@ -32,8 +33,16 @@ type Scan struct {
 	Status         string // pending, confirmed, rejected (as stored)
 	PersonID       int64  // who decided
 	Refusal        string // the last wrong person's error code, while pending
+	Requester      Requester
+	CreatedAt      time.Time
 	ExpiresAt      time.Time
 	Used           bool
+}
+
+// Requester is the browser that asked for a scan: its User-Agent and address, which the
+// phone shows next to the time, so a person can tell a forwarded code from their own.
+type Requester struct {
+	Agent, IP string
 }
 
 // State is what the waiting page shows: pending, confirmed, rejected or expired.
@@ -47,31 +56,50 @@ func (sc Scan) State(now time.Time) string {
 	return sc.Status
 }
 
-// CreateScan mints a scan request and returns its token (shown once, in the QR code).
-func (s *Store) CreateScan(ctx context.Context, purpose string, accountID, targetPersonID int64) (string, error) {
+// CreateScan mints a scan request asked for by req and returns its token (shown once, in
+// the QR code).
+func (s *Store) CreateScan(ctx context.Context, purpose string, accountID, targetPersonID int64, req Requester) (string, error) {
 	token := NewToken()
-	now := s.now()
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO scans (token_hash, purpose, account_id, target_person_id, created_at, expires_at)
-			VALUES (?, ?, NULLIF(?, 0), NULLIF(?, 0), ?, ?)`, HashToken(token), purpose, accountID, targetPersonID, fmtTime(now), fmtTime(now.Add(ScanTTL)))
-		if err != nil {
-			return fmt.Errorf("create %s scan: %w", purpose, err)
-		}
-		return nil
+		return s.insertScan(ctx, tx, token, purpose, accountID, targetPersonID, req)
 	})
 	return token, err
 }
 
-const scanColumns = `id, purpose, COALESCE(account_id, 0), COALESCE(target_person_id, 0), status, COALESCE(person_id, 0), refusal, expires_at, used_at IS NOT NULL`
+func (s *Store) insertScan(ctx context.Context, tx *sql.Tx, token, purpose string, accountID, targetPersonID int64, req Requester) error {
+	now := s.now()
+	_, err := tx.ExecContext(ctx, `INSERT INTO scans (token_hash, purpose, account_id, target_person_id, requester_agent, requester_ip, created_at, expires_at)
+		VALUES (?, ?, NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, ?)`, HashToken(token), purpose, accountID, targetPersonID,
+		truncate(req.Agent, 512), req.IP, fmtTime(now), fmtTime(now.Add(ScanTTL)))
+	if err != nil {
+		return fmt.Errorf("create %s scan: %w", purpose, err)
+	}
+	return nil
+}
+
+// truncate keeps at most n bytes of s, cut at a character boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+const scanColumns = `id, purpose, COALESCE(account_id, 0), COALESCE(target_person_id, 0), status, COALESCE(person_id, 0), refusal,
+	requester_agent, requester_ip, created_at, expires_at, used_at IS NOT NULL`
 
 func scanScan(row interface{ Scan(...any) error }) (Scan, error) {
 	var sc Scan
-	var exp string
-	err := row.Scan(&sc.ID, &sc.Purpose, &sc.AccountID, &sc.TargetPersonID, &sc.Status, &sc.PersonID, &sc.Refusal, &exp, &sc.Used)
+	var created, exp string
+	err := row.Scan(&sc.ID, &sc.Purpose, &sc.AccountID, &sc.TargetPersonID, &sc.Status, &sc.PersonID, &sc.Refusal,
+		&sc.Requester.Agent, &sc.Requester.IP, &created, &exp, &sc.Used)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Scan{}, ErrNotFound
 	}
-	sc.ExpiresAt = parseTime(exp)
+	sc.CreatedAt, sc.ExpiresAt = parseTime(created), parseTime(exp)
 	return sc, err
 }
 
@@ -140,8 +168,14 @@ func (s *Store) DecideScan(ctx context.Context, token string, personID int64, co
 	return sc, err
 }
 
+// ScanRefusal is the error code that keeps person from deciding sc, or "" when they may:
+// the phone shows nothing of the account to anyone else.
+func (s *Store) ScanRefusal(ctx context.Context, sc Scan, personID int64) (string, error) {
+	return s.mayDecide(ctx, s.read, sc, personID)
+}
+
 // mayDecide returns the error code that keeps person from deciding sc, or "".
-func (s *Store) mayDecide(ctx context.Context, tx *sql.Tx, sc Scan, personID int64) (string, error) {
+func (s *Store) mayDecide(ctx context.Context, tx querier, sc Scan, personID int64) (string, error) {
 	switch sc.Purpose {
 	case PurposeBindAdmin:
 		var match bool
@@ -206,11 +240,20 @@ func (s *Store) consumeScan(ctx context.Context, tx *sql.Tx, token, purpose stri
 }
 
 // CompleteBindAdmin makes the person who confirmed the bind_admin scan the administrator
-// of the unfinished account and moves the wizard to its last step.
+// of the unfinished account and moves the wizard to its last step. The per-ID quota is
+// counted again here, where the account starts to count toward it: two registrations
+// racing past the subject step cannot both take the fifth place.
 func (s *Store) CompleteBindAdmin(ctx context.Context, token string, accountID int64) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		sc, err := s.consumeScan(ctx, tx, token, PurposeBindAdmin, accountID)
 		if err != nil {
+			return err
+		}
+		a, err := accountTx(ctx, tx, accountID)
+		if err != nil {
+			return err
+		}
+		if err := s.checkIDQuota(ctx, tx, accountID, a.Subject.AdminIDNumber); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE accounts SET admin_person_id = ?, step = ? WHERE id = ? AND step = ?`,

@@ -252,7 +252,7 @@ func TestSecretAndTransferScans(t *testing.T) {
 	if _, err := f.st.DecideScan(f.ctx, reset, admin.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	transfer, err := f.st.CreateScan(f.ctx, PurposeTransferAdmin, a.ID, heir.ID)
+	transfer, err := f.st.CreateScan(f.ctx, PurposeTransferAdmin, a.ID, heir.ID, Requester{})
 	if err != nil {
 		t.Fatal(err)
 	}

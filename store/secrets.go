@@ -12,14 +12,6 @@ import (
 	"time"
 )
 
-// Server keys kept in the settings table, like the session keys: random on first use, so
-// a restart changes no AppSecret hash, stable token or openid.
-const (
-	keyAppSecret   = "appsecret_hmac_key" // keys the stored AppSecret hashes
-	keyStableToken = "stable_token_key"   // derives stable access tokens from their seeds
-	keyOpenID      = "openid_hmac_key"    // derives openids from (AppID, person)
-)
-
 // The AppSecret states of SPEC §10.
 const (
 	SecretNone   = "none"
@@ -105,7 +97,7 @@ func appSecretMatches(key []byte, stored, secret string) bool {
 
 // StartSecretReset asks for the reset_secret scan that generating or resetting the
 // AppSecret needs; a frozen secret must be unfrozen first.
-func (s *Store) StartSecretReset(ctx context.Context, accountID int64) (string, error) {
+func (s *Store) StartSecretReset(ctx context.Context, accountID int64, req Requester) (string, error) {
 	r, ok, err := secretRowTx(ctx, s.read, accountID)
 	if err != nil {
 		return "", err
@@ -113,15 +105,16 @@ func (s *Store) StartSecretReset(ctx context.Context, accountID int64) (string, 
 	if ok && r.frozenAt(s.now()) {
 		return "", invalid("", "secret_frozen")
 	}
-	return s.CreateScan(ctx, PurposeResetSecret, accountID, 0)
+	return s.CreateScan(ctx, PurposeResetSecret, accountID, 0, req)
 }
 
 // CompleteSecretReset spends the confirmed reset_secret scan and generates a new AppSecret
-// (32 lowercase hex from crypto/rand). The old one fails from this moment. The secret is
-// returned once, for the one-time page, and only its keyed hash is stored.
-func (s *Store) CompleteSecretReset(ctx context.Context, token string, accountID int64) (string, error) {
+// (32 lowercase hex from crypto/rand). The old one fails from this moment. Only its keyed
+// hash is stored for good; the secret itself waits, sealed, for its one view on the page of
+// the scan's token (TakeOneTime with OneTimeAppSecret).
+func (s *Store) CompleteSecretReset(ctx context.Context, token string, accountID int64) error {
 	secret := randomHex(32)
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
 		sc, err := s.consumeScan(ctx, tx, token, PurposeResetSecret, accountID)
 		if err != nil {
 			return err
@@ -140,7 +133,7 @@ func (s *Store) CompleteSecretReset(ctx context.Context, token string, accountID
 		if had && old.frozenAt(s.now()) {
 			return invalid("", "secret_frozen")
 		}
-		key, err := s.serverKey(ctx, tx, keyAppSecret, 32)
+		key, err := s.serverKey(keyAppSecret)
 		if err != nil {
 			return err
 		}
@@ -150,22 +143,21 @@ func (s *Store) CompleteSecretReset(ctx context.Context, token string, accountID
 			accountID, hashAppSecret(key, secret), fmtTime(now)); err != nil {
 			return fmt.Errorf("store secret of %d: %w", accountID, err)
 		}
+		if err := s.putOneTime(ctx, tx, OneTimeAppSecret, token, accountID, secret); err != nil {
+			return err
+		}
 		action := "secret_generated"
 		if had {
 			action = "secret_reset"
 		}
 		return s.logOp(ctx, tx, accountID, sc.PersonID, action, "")
 	})
-	if err != nil {
-		return "", err
-	}
-	return secret, nil
 }
 
 // StartSecretFreeze asks for the freeze_secret scan that freezing (freeze) or unfreezing
 // the AppSecret needs (SPEC §10); a secret already in the asked state is refused at once,
 // before anyone scans.
-func (s *Store) StartSecretFreeze(ctx context.Context, accountID int64, freeze bool) (string, error) {
+func (s *Store) StartSecretFreeze(ctx context.Context, accountID int64, freeze bool, req Requester) (string, error) {
 	r, ok, err := secretRowTx(ctx, s.read, accountID)
 	if err != nil {
 		return "", err
@@ -173,7 +165,7 @@ func (s *Store) StartSecretFreeze(ctx context.Context, accountID int64, freeze b
 	if err := freezeRefusal(r, ok, freeze); err != nil {
 		return "", err
 	}
-	return s.CreateScan(ctx, PurposeFreezeSecret, accountID, 0)
+	return s.CreateScan(ctx, PurposeFreezeSecret, accountID, 0, req)
 }
 
 // CompleteSecretFreeze spends the confirmed freeze_secret scan and freezes or unfreezes

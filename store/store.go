@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -25,8 +25,8 @@ var migrations embed.FS
 type Store struct {
 	write *sql.DB
 	read  *sql.DB
-	// keys caches the server keys read from the settings table (see serverKey).
-	keys sync.Map
+	// ring holds the data keys once UseMasterKey has unlocked them.
+	ring atomic.Pointer[keyring]
 	// Now is the clock for every rule that depends on time (quotas, expiry); tests and the
 	// sandbox replace it, so no code in the product calls time.Now directly.
 	Now func() time.Time
@@ -94,15 +94,23 @@ func (s *Store) Close() error {
 }
 
 // withTx runs fn in one write transaction (BEGIN IMMEDIATE), committing when it returns nil.
-func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// An error or a panic rolls back; the panic then goes on, so the one write connection is
+// never left inside a transaction.
+func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	committed := false
+	defer func() {
+		if !committed {
+			tx.Rollback()
+		}
+	}()
 	if err := fn(tx); err != nil {
-		tx.Rollback()
 		return err
 	}
+	committed = true
 	return tx.Commit()
 }
 

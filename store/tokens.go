@@ -55,17 +55,19 @@ type AccessToken struct {
 }
 
 // authorizeCall checks an API call's AppID, AppSecret, freeze state and IP whitelist, in
-// that order, and returns the account. One query reads all of it (and the hashing key,
-// which exists once any secret does).
+// that order, and returns the account. One query reads all of it; the hashing key is held
+// in memory since UseMasterKey.
 func (s *Store) authorizeCall(ctx context.Context, tx *sql.Tx, call APICall) (int64, error) {
+	key, err := s.serverKey(keyAppSecret)
+	if err != nil {
+		return 0, err
+	}
 	var id int64
 	var hash, changes, ips sql.NullString
 	var frozen sql.NullBool
-	var key []byte
-	err := tx.QueryRowContext(ctx, `SELECT a.id, s.secret_hash, s.frozen, s.frozen_changed_at, d.ip_whitelist,
-		(SELECT value FROM settings WHERE key = ?2)
+	err = tx.QueryRowContext(ctx, `SELECT a.id, s.secret_hash, s.frozen, s.frozen_changed_at, d.ip_whitelist
 		FROM accounts a LEFT JOIN app_secrets s ON s.account_id = a.id LEFT JOIN dev_settings d ON d.account_id = a.id
-		WHERE a.appid = ?1 AND a.step = 'done'`, call.AppID, keyAppSecret).Scan(&id, &hash, &frozen, &changes, &ips, &key)
+		WHERE a.appid = ? AND a.step = 'done'`, call.AppID).Scan(&id, &hash, &frozen, &changes, &ips)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, APIInvalidAppID
 	} else if err != nil {
@@ -73,7 +75,7 @@ func (s *Store) authorizeCall(ctx context.Context, tx *sql.Tx, call APICall) (in
 	}
 	r := secretRow{hash: hash.String, frozen: frozen.Bool, changesAt: parseTime(changes.String)}
 	switch {
-	case !hash.Valid || key == nil || !appSecretMatches(key, r.hash, call.Secret):
+	case !hash.Valid || !appSecretMatches(key, r.hash, call.Secret):
 		return 0, APIInvalidSecret
 	case r.frozenAt(s.now()):
 		return 0, APISecretFrozen
@@ -154,7 +156,7 @@ func (s *Store) StableAccessToken(ctx context.Context, call APICall, force bool)
 		if err != nil {
 			return err
 		}
-		key, err := s.serverKey(ctx, tx, keyStableToken, 32)
+		key, err := s.serverKey(keyStableToken)
 		if err != nil {
 			return err
 		}

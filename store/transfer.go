@@ -31,8 +31,8 @@ func newAdminProblem(a Account, p Person) string {
 }
 
 // StartTransfer checks the person who is to become administrator and mints both scans of
-// the transfer in one transaction.
-func (s *Store) StartTransfer(ctx context.Context, accountID int64, wechatID string) (Transfer, error) {
+// the transfer, asked for by req, in one transaction.
+func (s *Store) StartTransfer(ctx context.Context, accountID int64, wechatID string, req Requester) (Transfer, error) {
 	wechatID = strings.TrimSpace(wechatID)
 	var out Transfer
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
@@ -49,13 +49,10 @@ func (s *Store) StartTransfer(ctx context.Context, accountID int64, wechatID str
 		if code := newAdminProblem(a, p); code != "" {
 			return invalid("wechat_id", code)
 		}
-		now := s.now()
 		out = Transfer{OldToken: NewToken(), NewToken: NewToken(), NewAdmin: p}
 		for token, target := range map[string]int64{out.OldToken: a.AdminPersonID, out.NewToken: p.ID} {
-			_, err := tx.ExecContext(ctx, `INSERT INTO scans (token_hash, purpose, account_id, target_person_id, created_at, expires_at)
-				VALUES (?, ?, ?, ?, ?, ?)`, HashToken(token), PurposeTransferAdmin, accountID, target, fmtTime(now), fmtTime(now.Add(ScanTTL)))
-			if err != nil {
-				return fmt.Errorf("create transfer scan: %w", err)
+			if err := s.insertScan(ctx, tx, token, PurposeTransferAdmin, accountID, target, req); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -98,6 +95,9 @@ func (s *Store) CompleteTransfer(ctx context.Context, accountID int64, oldToken,
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET admin_person_id = ? WHERE id = ?`, out.ID, accountID); err != nil {
 			return fmt.Errorf("transfer administrator of %d: %w", accountID, err)
+		}
+		if err := endConsoleSessions(ctx, tx, accountID, a.AdminPersonID, "", SessionEndTransfer); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM members WHERE account_id = ? AND person_id = ? AND kind = 'project'`, accountID, out.ID); err != nil {
 			return fmt.Errorf("drop new administrator's membership: %w", err)

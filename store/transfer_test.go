@@ -25,14 +25,14 @@ func TestTransferRules(t *testing.T) {
 		{a, "stranger", "admin_identity_mismatch"},
 		{ent, "no_name", "admin_identity_missing"},
 	} {
-		_, err := f.st.StartTransfer(f.ctx, tc.account.ID, tc.wechatID)
+		_, err := f.st.StartTransfer(f.ctx, tc.account.ID, tc.wechatID, Requester{})
 		wantCode(t, err, "wechat_id", tc.code)
 	}
-	if _, err := f.st.StartTransfer(f.ctx, ent.ID, "stranger"); err != nil {
+	if _, err := f.st.StartTransfer(f.ctx, ent.ID, "stranger", Requester{}); err != nil {
 		t.Fatalf("an enterprise account takes any real-named WeChat: %v", err)
 	}
 
-	tr, err := f.st.StartTransfer(f.ctx, a.ID, "admin_two")
+	tr, err := f.st.StartTransfer(f.ctx, a.ID, "admin_two", Requester{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestTransferExpiry(t *testing.T) {
 	admin := f.person("admin_one")
 	a := f.account("enterprise", admin)
 	f.person("admin_two")
-	tr, err := f.st.StartTransfer(f.ctx, a.ID, "admin_two")
+	tr, err := f.st.StartTransfer(f.ctx, a.ID, "admin_two", Requester{})
 	if err != nil {
 		t.Fatal(err)
 	}

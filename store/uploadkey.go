@@ -41,9 +41,9 @@ func (s *Store) UploadKeyOf(ctx context.Context, accountID int64) (UploadKey, er
 }
 
 // StartUploadKeyReset asks for the upload_key scan that generating or resetting the key
-// needs; only the administrator may confirm it.
-func (s *Store) StartUploadKeyReset(ctx context.Context, accountID int64) (string, error) {
-	return s.CreateScan(ctx, PurposeUploadKey, accountID, 0)
+// needs, asked for by req; only the administrator may confirm it.
+func (s *Store) StartUploadKeyReset(ctx context.Context, accountID int64, req Requester) (string, error) {
+	return s.CreateScan(ctx, PurposeUploadKey, accountID, 0, req)
 }
 
 // CompleteUploadKeyReset spends the confirmed upload_key scan and generates a new key (64
@@ -63,7 +63,7 @@ func (s *Store) CompleteUploadKeyReset(ctx context.Context, token string, accoun
 		if !roles.Has(RoleAdmin) {
 			return invalid("", "not_admin")
 		}
-		hmacKey, err := s.serverKey(ctx, tx, keyUploadKey, 32)
+		hmacKey, err := s.serverKey(keyUploadKey)
 		if err != nil {
 			return err
 		}
@@ -135,7 +135,7 @@ func (s *Store) CheckUploadKey(ctx context.Context, appid, key string, ip netip.
 		} else if err != nil {
 			return fmt.Errorf("upload key of %s: %w", appid, err)
 		}
-		hmacKey, err := s.serverKey(ctx, tx, keyUploadKey, 32)
+		hmacKey, err := s.serverKey(keyUploadKey)
 		if err != nil {
 			return err
 		}

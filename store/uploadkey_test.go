@@ -12,7 +12,7 @@ import (
 // newUploadKey runs the upload_key scan confirmed by confirmer and completes it.
 func (e *verEnv) newUploadKey(confirmer Person) (string, error) {
 	e.t.Helper()
-	token, err := e.st.StartUploadKeyReset(e.ctx, e.acct.ID)
+	token, err := e.st.StartUploadKeyReset(e.ctx, e.acct.ID, Requester{})
 	must(e.t, err)
 	if _, err := e.st.DecideScan(e.ctx, token, confirmer.ID, true); err != nil {
 		return "", err

@@ -11,6 +11,24 @@ import (
 // AccountsPerIDNumber is how many accounts one administrator ID number may register (SPEC §5).
 const AccountsPerIDNumber = 5
 
+// checkIDQuota refuses a sixth account for one administrator ID number. Only accounts whose
+// administrator proved that identity count: past the bind_admin scan (step confirm, not
+// expired) or finished. So registrations that merely typed someone's ID number cannot use
+// up that person's quota; the rule is checked when the subject is saved and again when the
+// scan binds the administrator.
+func (s *Store) checkIDQuota(ctx context.Context, tx *sql.Tx, accountID int64, idNumber string) error {
+	var used int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM accounts WHERE admin_id_number = ? AND id <> ?
+		AND (step = 'done' OR (step = 'confirm' AND created_at > ?))`,
+		idNumber, accountID, fmtTime(s.now().Add(-RegistrationTTL))).Scan(&used); err != nil {
+		return fmt.Errorf("count accounts of id number: %w", err)
+	}
+	if used >= AccountsPerIDNumber {
+		return invalid("admin_id_number", "id_quota_exceeded")
+	}
+	return nil
+}
+
 // SaveSubject stores step 3 of the wizard. The per-ID quota is counted in the same write
 // transaction, so concurrent registrations with one ID number cannot overshoot it.
 func (s *Store) SaveSubject(ctx context.Context, accountID int64, sub Subject) error {
@@ -49,13 +67,8 @@ func (s *Store) SaveSubject(ctx context.Context, accountID int64, sub Subject) e
 		if a.Step != StepSubject && a.Step != StepAdmin {
 			return ErrConflict
 		}
-		var used int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM accounts WHERE admin_id_number = ? AND id <> ?`,
-			sub.AdminIDNumber, accountID).Scan(&used); err != nil {
-			return fmt.Errorf("count accounts of id number: %w", err)
-		}
-		if used >= AccountsPerIDNumber {
-			return invalid("admin_id_number", "id_quota_exceeded")
+		if err := s.checkIDQuota(ctx, tx, accountID, sub.AdminIDNumber); err != nil {
+			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE accounts SET subject_type = ?, admin_name = ?, admin_id_number = ?, admin_phone = ?,
 			org_name = ?, credit_code = ?, step = ? WHERE id = ?`,

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"sync"
 	"testing"
 )
 
@@ -123,70 +122,6 @@ func TestSaveSubjectWrongStep(t *testing.T) {
 	}
 	if err := f.st.SaveSubject(f.ctx, 999, subjectOf(admin, "personal")); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unknown account: %v, want ErrNotFound", err)
-	}
-}
-
-// At most 5 accounts per administrator ID number; re-saving one's own subject does not
-// count twice, and the x of the check digit is not a way around the limit.
-func TestIDQuota(t *testing.T) {
-	f := newFixture(t)
-	admin := f.person("admin_one")
-	var first int64
-	for i := 0; i < AccountsPerIDNumber; i++ {
-		first = f.atAdmin(fmt.Sprintf("a%d@example.com", i), admin, "personal")
-	}
-	id := f.activated("sixth@example.com")
-	sub := subjectOf(admin, "personal")
-	wantCode(t, f.st.SaveSubject(f.ctx, id, sub), "admin_id_number", "id_quota_exceeded")
-	sub.AdminIDNumber = toLower(sub.AdminIDNumber)
-	wantCode(t, f.st.SaveSubject(f.ctx, id, sub), "admin_id_number", "id_quota_exceeded")
-	if err := f.st.SaveSubject(f.ctx, first, sub); err != nil {
-		t.Fatalf("re-saving the fifth account's own subject: %v", err)
-	}
-	other := f.person("admin_two")
-	if err := f.st.SaveSubject(f.ctx, id, subjectOf(other, "personal")); err != nil {
-		t.Fatalf("another ID number: %v", err)
-	}
-}
-
-// Concurrent subjects with one ID number at 4 of 5: exactly one gets through.
-func TestIDQuotaUnderRace(t *testing.T) {
-	f := newFixture(t)
-	admin := f.person("admin_one")
-	for i := 0; i < AccountsPerIDNumber-1; i++ {
-		f.atAdmin(fmt.Sprintf("a%d@example.com", i), admin, "personal")
-	}
-	var ids []int64
-	for i := 0; i < 10; i++ {
-		ids = append(ids, f.activated(fmt.Sprintf("race%d@example.com", i)))
-	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	ok, refused := 0, 0
-	for _, id := range ids {
-		wg.Add(1)
-		go func(id int64) {
-			defer wg.Done()
-			err := f.st.SaveSubject(f.ctx, id, subjectOf(admin, "personal"))
-			var ve *ValidationError
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case err == nil:
-				ok++
-			case errors.As(err, &ve) && ve.Fields["admin_id_number"] == "id_quota_exceeded":
-				refused++
-			default:
-				t.Errorf("unexpected error: %v", err)
-			}
-		}(id)
-	}
-	wg.Wait()
-	if ok != 1 || refused != len(ids)-1 {
-		t.Fatalf("%d saved, %d refused; want 1 and %d", ok, refused, len(ids)-1)
-	}
-	if n := f.count(`SELECT count(*) FROM accounts WHERE admin_id_number = ?`, admin.IDNumber); n != AccountsPerIDNumber {
-		t.Fatalf("%d accounts with the ID number, want %d", n, AccountsPerIDNumber)
 	}
 }
 

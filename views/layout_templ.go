@@ -14,9 +14,9 @@ import (
 )
 
 // htmxConfig lets htmx swap 422 answers (re-rendered forms with their errors) and keeps
-// other errors out of the page. htmx's own indicator <style> is off: the strict CSP allows
-// stylesheets from 'self' only, and console.css styles the indicators.
-const htmxConfig = `{"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":true,"error":true}],"defaultSwapStyle":"innerHTML","includeIndicatorStyles":false}`
+// other errors out of the page. includeIndicatorStyles is off because htmx would inject an
+// inline <style>, which the Content-Security-Policy forbids (SPEC §19).
+const htmxConfig = `{"includeIndicatorStyles":false,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"422","swap":true},{"code":"[45]..","swap":true,"error":true}],"defaultSwapStyle":"innerHTML"}`
 
 func head(title string, css string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {

@@ -27,10 +27,16 @@ const (
 	PathOpsRegistry = "/ops/registry"
 	PathOpsMailbox  = "/ops/mailbox"
 	PathPassword    = "/settings/password"
+	// The browsers signed in to the console (SPEC §6).
+	PathSessions       = "/settings/sessions"
+	PathSessionsOthers = "/settings/sessions/others/delete"
 )
 
 // PathWxScan is the phone page of a scan request.
 func PathWxScan(token string) string { return "/wx/scan/" + url.PathEscape(token) }
+
+// PathSessionEnd signs out one browser on the sessions page.
+func PathSessionEnd(id int64) string { return fmt.Sprintf("/settings/sessions/%d/delete", id) }
 
 // PathOpsRegistryDelete removes one open-platform registry entry (POST); its GET asks first.
 func PathOpsRegistryDelete(id int64) string { return fmt.Sprintf("/ops/registry/%d/delete", id) }

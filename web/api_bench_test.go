@@ -61,20 +61,22 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	_, err = st.Activate(ctx, token)
 	must(err)
 	must(st.SaveSubject(ctx, id, store.Subject{Type: "personal", AdminName: admin.RealName, AdminIDNumber: admin.IDNumber, AdminPhone: "13800138000"}))
-	scan, err := st.CreateScan(ctx, store.PurposeBindAdmin, id, 0)
+	must(st.UseMasterKey(ctx, testMasterKey))
+	scan, err := st.CreateScan(ctx, store.PurposeBindAdmin, id, 0, store.Requester{})
 	must(err)
 	_, err = st.DecideScan(ctx, scan, admin.ID, true)
 	must(err)
 	must(st.CompleteBindAdmin(ctx, scan, id))
 	a, err := st.ConfirmRegistration(ctx, id)
 	must(err)
-	scan, err = st.StartSecretReset(ctx, id)
+	scan, err = st.StartSecretReset(ctx, id, store.Requester{})
 	must(err)
 	_, err = st.DecideScan(ctx, scan, admin.ID, true)
 	must(err)
-	secret, err := st.CompleteSecretReset(ctx, scan, id)
+	must(st.CompleteSecretReset(ctx, scan, id))
+	secret, err := st.TakeOneTime(ctx, store.OneTimeAppSecret, scan, id)
 	must(err)
-	srv := New(st, testKeys, Options{TokenDailyQuota: 1 << 30})
+	srv := New(st, testMasterKey, Options{TokenDailyQuota: 1 << 30, PasswordAttempts: 1 << 30})
 	return &benchEnv{st: st, srv: srv, clock: clk, admin: admin, appid: a.AppID, secret: secret}
 }
 
@@ -172,7 +174,7 @@ func BenchmarkAPICode2Session(b *testing.B) {
 func BenchmarkBareNetHTTP(b *testing.B) {
 	body := []byte(`{"access_token":"` + strings.Repeat("A", 86) + `","expires_in":7200}`)
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", apiContentType)
+		w.Header().Set("Content-Type", "application/json; encoding=utf-8")
 		w.Write(body)
 	})
 	benchModes(b, func(b *testing.B, overHTTP bool) {

@@ -290,7 +290,7 @@ func TestAPICode2SessionMinuteQuota(t *testing.T) {
 func TestAPIFrozen(t *testing.T) {
 	e := newAPIEnv(t)
 	ctx := context.Background()
-	token, err := e.st.StartSecretFreeze(ctx, e.acct.ID, true)
+	token, err := e.st.StartSecretFreeze(ctx, e.acct.ID, true, store.Requester{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -15,18 +17,55 @@ const langCookie = "lang"
 
 // csrf guards every state-changing request of the HTML surfaces: the token travels in the
 // form field _csrf or, for htmx, the X-CSRF-Token header. A missing token is a 403 like a
-// wrong one (SPEC §13).
-func csrf() echo.MiddlewareFunc {
-	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+// wrong one (SPEC §13). Browsers that send Sec-Fetch-Site are judged by it (Echo's
+// middleware); for the others, an Origin that is not this host is refused before the token
+// is looked at. secure makes the token cookie Secure.
+func csrf(secure bool) echo.MiddlewareFunc {
+	guard := middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "header:X-CSRF-Token,form:_csrf",
-		CookieName:     "_csrf",
+		CookieName:     csrfCookie,
 		CookiePath:     "/",
 		CookieHTTPOnly: true,
+		CookieSecure:   secure,
 		CookieSameSite: http.SameSiteLaxMode,
 		ErrorHandler: func(err error, c echo.Context) error {
 			return echo.NewHTTPError(http.StatusForbidden, "invalid csrf token")
 		},
 	})
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		guarded := guard(next)
+		return func(c echo.Context) error {
+			r := c.Request()
+			if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Header.Get(echo.HeaderSecFetchSite) == "" {
+				if o := r.Header.Get(echo.HeaderOrigin); o != "" {
+					if u, err := url.Parse(o); err != nil || !strings.EqualFold(u.Host, r.Host) {
+						return echo.NewHTTPError(http.StatusForbidden, "cross-origin request")
+					}
+				}
+			}
+			return guarded(c)
+		}
+	}
+}
+
+const csrfCookie = "_csrf"
+
+// renewCSRF gives the browser a new CSRF token (at sign-in and sign-out), so a token seen
+// before cannot be used after.
+func (s *Server) renewCSRF(c echo.Context) {
+	c.SetCookie(&http.Cookie{Name: csrfCookie, Value: store.NewToken()[:32], Path: "/", MaxAge: 86400,
+		HttpOnly: true, Secure: s.secure(c), SameSite: http.SameSiteLaxMode})
+}
+
+// htmlGuard is the CSRF check with a cookie as Secure as the request.
+func (s *Server) htmlGuard(next echo.HandlerFunc) echo.HandlerFunc {
+	plain, secure := s.csrfPlain(next), s.csrfSecure(next)
+	return func(c echo.Context) error {
+		if s.secure(c) {
+			return secure(c)
+		}
+		return plain(c)
+	}
 }
 
 // chrome prepares what every page needs: the language, the CSRF token, the flash message
@@ -34,16 +73,7 @@ func csrf() echo.MiddlewareFunc {
 func (s *Server) chrome(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		q := r.URL.Query().Get("lang")
-		var cookie string
-		if ck, err := r.Cookie(langCookie); err == nil {
-			cookie = ck.Value
-		}
-		lang, _ := views.MatchLanguage(q, cookie, r.Header.Get("Accept-Language"))
-		if picked, ok := views.MatchLanguage(q); ok {
-			lang = picked
-			c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-		}
+		lang := s.language(c)
 		token, _ := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
 		ch := &views.Chrome{CSRF: token, Path: r.URL.Path, Mailbox: s.opts.SMTP == "", Pages: s.pages}
 		sessName := consoleSession
@@ -67,6 +97,23 @@ func (s *Server) chrome(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// language is the page language: ?lang= (remembered in a cookie), the cookie, then
+// Accept-Language (SPEC §13).
+func (s *Server) language(c echo.Context) string {
+	r := c.Request()
+	q := r.URL.Query().Get("lang")
+	var cookie string
+	if ck, err := r.Cookie(langCookie); err == nil {
+		cookie = ck.Value
+	}
+	lang, _ := views.MatchLanguage(q, cookie, r.Header.Get("Accept-Language"))
+	if picked, ok := views.MatchLanguage(q); ok {
+		lang = picked
+		c.SetCookie(&http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, Secure: s.secure(c), SameSite: http.SameSiteLaxMode})
+	}
+	return lang
+}
+
 // isWxPath tells the pages that belong to the simulator's session: /wx and /ops.
 func isWxPath(p string) bool { return surfaceOf(p) != surfaceConsole }
 
@@ -74,9 +121,9 @@ func chromeOf(c echo.Context) *views.Chrome {
 	return views.ChromeOf(c.Request().Context())
 }
 
-// consoleAccess reads who is signed in to the console from the database: the session
-// names an account and a person, and everything else (roles, whether the session is
-// still valid after a password change) is read fresh on every request.
+// consoleAccess reads who is signed in to the console from the database: the session row
+// names an account and a person (a password change or a removal deletes it), and the roles
+// are read fresh on every request.
 func (s *Server) consoleAccess(c echo.Context) (*store.Access, error) {
 	sess := s.session(c, consoleSession)
 	accountID, personID := int64Value(sess, keyAccount), int64Value(sess, keyPerson)
@@ -87,17 +134,8 @@ func (s *Server) consoleAccess(c echo.Context) (*store.Access, error) {
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	if err != nil || acc.Account.SessionEpoch != int64Value(sess, keyEpoch) || len(acc.Roles) == 0 {
-		// The sign-in page says why: the password was changed elsewhere, or the person is
-		// no longer a member.
-		switch {
-		case err == nil && acc.Account.SessionEpoch != int64Value(sess, keyEpoch):
-			sess.Values[keyFlash] = "login.signed_out_password"
-		case err == nil:
-			sess.Values[keyFlash] = "login.signed_out_removed"
-		}
-		s.signOut(c)
-		return nil, nil
+	if err != nil || len(acc.Roles) == 0 {
+		return nil, s.end(c, consoleSession)
 	}
 	return &acc, nil
 }
@@ -111,6 +149,9 @@ func (s *Server) member(a store.Action) echo.MiddlewareFunc {
 				return err
 			}
 			if acc == nil {
+				if err := s.sayWhySignedOut(c); err != nil {
+					return err
+				}
 				return seeOther(c, views.PathLogin)
 			}
 			chromeOf(c).Access = acc
@@ -125,6 +166,20 @@ func (s *Server) member(a store.Action) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// sayWhySignedOut leaves the sign-in page a message when someone else ended this browser's
+// console session (a password change, a removal, a transfer, a sign-out from the sessions
+// page): the browser lands there knowing why.
+func (s *Server) sayWhySignedOut(c echo.Context) error {
+	sess := s.session(c, consoleSession)
+	reason := stringValue(sess, keyEnded)
+	if reason == "" {
+		return nil
+	}
+	delete(sess.Values, keyEnded)
+	sess.Values[keyFlash] = "login.signed_out_" + reason
+	return s.save(c, sess)
 }
 
 // access is the signed-in member of a route guarded by member.

@@ -204,10 +204,10 @@ func TestNavFollowsTheMatrix(t *testing.T) {
 	e := newEnv(t)
 	tm := newTeam(e)
 	want := map[string]string{
-		"administrator": "[/home /members /dev/settings /settings/basic /settings/filing /settings/verify /settings/password]",
-		"operator":      "[/home /members /settings/basic /settings/filing /settings/verify]",
-		"developer":     "[/home /members /dev/settings /settings/basic]",
-		"analyst":       "[/home /members /settings/basic]",
+		"administrator": "[/home /members /dev/settings /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions]",
+		"operator":      "[/home /members /settings/basic /settings/filing /settings/verify /settings/sessions]",
+		"developer":     "[/home /members /dev/settings /settings/basic /settings/sessions]",
+		"analyst":       "[/home /members /settings/basic /settings/sessions]",
 	}
 	for _, s := range seats[:4] {
 		r := e.console(tm.a, *s.who(tm)).get("/home")
@@ -245,6 +245,9 @@ func TestConsoleRoutesUseSpecRows(t *testing.T) {
 		"POST /settings/verify":                      store.ActEditBasic,
 		"GET /settings/password":                     store.ActAccount,
 		"POST /settings/password":                    store.ActAccount,
+		"GET /settings/sessions":                     store.ActView, // every member manages their own browsers
+		"POST /settings/sessions/:id/delete":         store.ActView,
+		"POST /settings/sessions/others/delete":      store.ActView,
 		"GET /members":                               store.ActManageExperience,
 		"POST /members/project":                      store.ActManageProject,
 		"GET /members/project/:id/roles":             store.ActManageProject,

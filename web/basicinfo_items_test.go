@@ -52,6 +52,7 @@ func TestIntroRulesAndQuota(t *testing.T) {
 	}
 	// From 10 March to 1 April (China time): a new month.
 	e.clock.Advance(22 * 24 * time.Hour)
+	c = e.console(a, admin) // signed in again: the session timed out meanwhile (SPEC §6)
 	wantStatus(t, c.post("/settings/basic/intro", url.Values{"intro": {"第六次修改介绍"}}, false), http.StatusSeeOther)
 	if got := biInfo(e, a).IntroQuota.Remaining; got != 4 {
 		t.Fatalf("after the new month: %d left, want 4", got)

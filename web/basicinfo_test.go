@@ -161,6 +161,7 @@ func TestNameQuotaBeforeRelease(t *testing.T) {
 	}
 	// The clock crossing a year does not renew the before-release allowance.
 	e.clock.Advance(366 * 24 * time.Hour)
+	c = e.console(a, admin) // signed in again: the session timed out meanwhile (SPEC §6)
 	if got := c.post("/settings/basic/name", url.Values{"name": {"天气助手三"}}, false).errCode("name"); got != "name_change_quota" {
 		t.Fatalf("a new year before release: %q", got)
 	}

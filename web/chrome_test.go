@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"mpconsole/store"
+	"mpconsole/views"
 )
 
 // Tests of the frame every page shares (issue 10, items 1, 2, 9 and 14): the menu, the
@@ -34,14 +35,14 @@ func TestNavShowsPagesOnceTheyExist(t *testing.T) {
 		t.Fatal("the menu shows /stats before the page exists")
 	}
 	stats := func(c echo.Context) error { return c.String(http.StatusOK, "stats") }
-	e.srv.console(e.srv.echo.Group(""), http.MethodGet, "/stats", stats, store.ActStats)
+	e.srv.console(http.MethodGet, "/stats", stats, store.ActStats)
 	for _, tc := range []struct {
 		who  store.Person
 		want string
 	}{
-		{tm.admin, "/home /members /stats /dev/settings /settings/basic /settings/filing /settings/verify /settings/password"},
-		{tm.analyst, "/home /members /stats /settings/basic"},
-		{tm.developer, "/home /members /dev/settings /settings/basic"},
+		{tm.admin, "/home /members /stats /dev/settings /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions"},
+		{tm.analyst, "/home /members /stats /settings/basic /settings/sessions"},
+		{tm.developer, "/home /members /dev/settings /settings/basic /settings/sessions"},
 	} {
 		if got := menu(tc.who); got != tc.want {
 			t.Errorf("%s's menu: %s, want %s", tc.who.WechatID, got, tc.want)
@@ -60,7 +61,7 @@ func TestNavGroupsAndCurrentPage(t *testing.T) {
 	r.doc.Find(`[data-testid="nav"] .nav-group`).Each(func(_ int, g *goquery.Selection) {
 		heads = append(heads, strings.TrimSpace(g.Find(".nav-head").Text())+":"+strings.Join(g.Find("a").Map(func(_ int, a *goquery.Selection) string { return a.AttrOr("href", "") }), ","))
 	})
-	if got, want := strings.Join(heads, " | "), "Manage:/members | Development:/dev/settings | Settings:/settings/basic,/settings/filing,/settings/verify,/settings/password"; got != want {
+	if got, want := strings.Join(heads, " | "), "Manage:/members | Development:/dev/settings | Settings:/settings/basic,/settings/filing,/settings/verify,/settings/password,/settings/sessions"; got != want {
 		t.Errorf("groups %q, want %q", got, want)
 	}
 	if cur := r.doc.Find(`[data-testid="nav"] a[aria-current="page"]`); cur.Length() != 1 || cur.AttrOr("href", "") != "/members" {
@@ -160,33 +161,42 @@ func TestFlashUnderTheTitle(t *testing.T) {
 	}
 }
 
-// Signed out because the password was changed elsewhere (or because the person was
-// removed): the sign-in page says so.
+// Signed out by someone else — a password change, a removal, a sign-out from the sessions
+// page — the browser's next page is the sign-in page saying why; signing out oneself
+// leaves no such message.
 func TestSignedOutSaysWhy(t *testing.T) {
 	e := newEnv(t)
 	tm := newTeam(e)
+	why := func(c *client, path string) string {
+		t.Helper()
+		wantRedirect(t, c.get(path), false, "/login")
+		msg := c.get("/login").testid("flash")
+		if again := c.get("/login").testid("flash"); again != "" {
+			t.Errorf("the reason %q is shown twice", again)
+		}
+		return msg
+	}
 	other := e.console(tm.a, tm.admin)
 	wantStatus(t, e.console(tm.a, tm.admin).post("/settings/password", url.Values{"current_password": {"Passw0rd!"}, "password": {"N3w-passw0rd"}, "password_confirm": {"N3w-passw0rd"}}, false), http.StatusSeeOther)
-	wantRedirect(t, other.get("/home"), false, "/login")
-	login := other.get("/login")
-	if got := login.testid("flash"); got != tr("en", "login.signed_out_password") {
-		t.Fatalf("the sign-in page says %q", got)
+	if got := why(other, "/home"); got != tr("en", "login.signed_out_password") {
+		t.Errorf("after a password change elsewhere the sign-in page says %q", got)
 	}
-	if again := other.get("/login"); again.testid("flash") != "" {
-		t.Fatal("the reason is shown twice")
-	}
-	a, err := e.st.AccountByID(t.Context(), tm.a.ID) // the new session epoch
-	if err != nil {
-		t.Fatal(err)
-	}
-	dev := e.console(a, tm.developer)
-	wantStatus(t, dev.get("/members"), http.StatusOK)
+	dev := e.console(tm.a, tm.developer)
 	if err := e.st.RemoveMember(t.Context(), tm.a.ID, tm.admin.ID, store.KindProject, tm.devRow); err != nil {
 		t.Fatal(err)
 	}
-	wantRedirect(t, dev.get("/members"), false, "/login")
-	if got := dev.get("/login").testid("flash"); got != tr("en", "login.signed_out_removed") {
-		t.Fatalf("a removed member reads %q", got)
+	if got := why(dev, "/members"); got != tr("en", "login.signed_out_removed") {
+		t.Errorf("a removed member reads %q", got)
+	}
+	laptop, phone := e.console(tm.a, tm.analyst), e.console(tm.a, tm.analyst)
+	wantStatus(t, phone.post(views.PathSessionsOthers, nil, false), http.StatusSeeOther)
+	if got := why(laptop, "/home"); got != tr("en", "login.signed_out_elsewhere") {
+		t.Errorf("a browser signed out from the sessions page reads %q", got)
+	}
+	self := e.console(tm.a, tm.operator)
+	wantStatus(t, self.post("/logout", nil, false), http.StatusSeeOther)
+	if got := why(self, "/home"); got != "" {
+		t.Errorf("signing out oneself says %q", got)
 	}
 }
 

@@ -17,8 +17,13 @@ import (
 func (e *env) restart(opts Options) {
 	e.t.Helper()
 	e.http.Close()
-	e.srv = New(e.st, testKeys, opts)
-	e.http = httptest.NewServer(e.srv)
+	e.http = httptest.NewUnstartedServer(nil)
+	e.http.Start()
+	if opts.BaseURL == "" {
+		opts.BaseURL = e.http.URL
+	}
+	e.srv = New(e.st, testMasterKey, opts)
+	e.http.Config.Handler = e.srv
 	e.t.Cleanup(e.http.Close)
 }
 
@@ -74,14 +79,17 @@ func (e *env) member(a store.Account, p store.Person, kind, roles, status string
 func (e *env) appSecret(a store.Account, admin store.Person) string {
 	e.t.Helper()
 	ctx := context.Background()
-	token, err := e.st.StartSecretReset(ctx, a.ID)
+	token, err := e.st.StartSecretReset(ctx, a.ID, store.Requester{})
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	if _, err := e.st.DecideScan(ctx, token, admin.ID, true); err != nil {
 		e.t.Fatal(err)
 	}
-	secret, err := e.st.CompleteSecretReset(ctx, token, a.ID)
+	if err := e.st.CompleteSecretReset(ctx, token, a.ID); err != nil {
+		e.t.Fatal(err)
+	}
+	secret, err := e.st.TakeOneTime(ctx, store.OneTimeAppSecret, token, a.ID)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -11,12 +11,6 @@ import (
 	"mpconsole/views"
 )
 
-// keyNewSecret holds "token:secret" in the console session between the GET that spends
-// the confirmed reset_secret scan and the one-time page. The plaintext AppSecret lives
-// only there: in the encrypted, HttpOnly session cookie of the browser that asked for it,
-// never in the database, and the one-time page deletes it.
-const keyNewSecret = "new_secret"
-
 // DevSettingsPage is the credential page: AppID, AppSecret state, whitelist, domains.
 func (s *Server) DevSettingsPage(c echo.Context) error {
 	return s.devSettingsPage(c, http.StatusOK, views.Form{}, "")
@@ -56,7 +50,7 @@ func (s *Server) devSettingsPage(c echo.Context, status int, f views.Form, open 
 			f.Values[k] = strings.Join(ds.Domains[k], "\n")
 		}
 	}
-	v := views.DevSettingsView{Account: acc.Account, Secret: sec, APIBase: s.baseURL(c), Form: f, Open: open}
+	v := views.DevSettingsView{Account: acc.Account, Secret: sec, APIBase: s.opts.BaseURL, Form: f, Open: open}
 	return page(c, status, title(c, "dev.title"), views.DevSettingsPage(v))
 }
 
@@ -100,7 +94,7 @@ func (s *Server) SecretFreeze(c echo.Context) error { return s.secretFreezeStart
 func (s *Server) SecretUnfreeze(c echo.Context) error { return s.secretFreezeStart(c, false) }
 
 func (s *Server) secretFreezeStart(c echo.Context, freeze bool) error {
-	token, err := s.store.StartSecretFreeze(c.Request().Context(), access(c).Account.ID, freeze)
+	token, err := s.store.StartSecretFreeze(c.Request().Context(), access(c).Account.ID, freeze, requester(c))
 	if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
 		return s.devSettingsPage(c, http.StatusUnprocessableEntity, views.Form{Errors: ve.Fields}, "")
 	} else if err != nil {
@@ -151,7 +145,7 @@ func (s *Server) secretFreezeWait(c echo.Context, freeze bool) error {
 // SecretCreate starts generating (or resetting) the AppSecret: a reset_secret scan that
 // only the administrator can confirm.
 func (s *Server) SecretCreate(c echo.Context) error {
-	token, err := s.store.StartSecretReset(c.Request().Context(), access(c).Account.ID)
+	token, err := s.store.StartSecretReset(c.Request().Context(), access(c).Account.ID, requester(c))
 	if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
 		return s.devSettingsPage(c, http.StatusUnprocessableEntity, views.Form{Errors: ve.Fields}, "")
 	} else if err != nil {
@@ -166,7 +160,7 @@ func (s *Server) secretScan(c echo.Context, token string) (store.Scan, error) {
 }
 
 // SecretWaitPage waits for the scan; once it is confirmed, this GET generates the secret,
-// keeps it in the session cookie only, and sends the browser to the one-time page.
+// which the store keeps sealed for its one view, and sends the browser to the one-time page.
 func (s *Server) SecretWaitPage(c echo.Context) error {
 	token := c.Param("token")
 	sc, err := s.secretScan(c, token)
@@ -178,7 +172,7 @@ func (s *Server) SecretWaitPage(c echo.Context) error {
 	}
 	f, status := views.Form{}, http.StatusOK
 	if sc.State(s.store.Now()) == "confirmed" {
-		secret, err := s.store.CompleteSecretReset(c.Request().Context(), token, access(c).Account.ID)
+		err := s.store.CompleteSecretReset(c.Request().Context(), token, access(c).Account.ID)
 		ve := (*store.ValidationError)(nil)
 		switch {
 		case errors.As(err, &ve):
@@ -186,11 +180,6 @@ func (s *Server) SecretWaitPage(c echo.Context) error {
 		case err != nil:
 			return err
 		default:
-			sess := s.session(c, consoleSession)
-			sess.Values[keyNewSecret] = token + ":" + secret
-			if err := s.save(c, sess); err != nil {
-				return err
-			}
 			return seeOther(c, views.PathDevSecretShow(token))
 		}
 	}
@@ -198,21 +187,19 @@ func (s *Server) SecretWaitPage(c echo.Context) error {
 	return page(c, status, title(c, "dev.wait_title.reset"), views.SecretWaitPage(v, f, "reset"))
 }
 
-// SecretShowPage shows the new AppSecret once and forgets it; any later GET is 410 with
-// a page that says so and how to get a new one. The page's language switch is off: it
-// would be such a later GET.
+// SecretShowPage shows the new AppSecret once: the store deletes it in the transaction
+// that reads it, so any later GET (a reload, a replayed cookie) is 410, with a page that
+// says so and how to get a new one. Nothing of it is cached, and the page's language
+// switch is off: it would be such a later GET.
 func (s *Server) SecretShowPage(c echo.Context) error {
 	token := c.Param("token")
-	sess := s.session(c, consoleSession)
-	held, secret, ok := strings.Cut(stringValue(sess, keyNewSecret), ":")
-	if !ok || held != token {
-		if _, err := s.secretScan(c, token); err != nil {
-			return err
-		}
-		return page(c, http.StatusGone, title(c, "dev.gone_title"), views.SecretGonePage())
+	if _, err := s.secretScan(c, token); err != nil {
+		return err
 	}
-	delete(sess.Values, keyNewSecret)
-	if err := s.save(c, sess); err != nil {
+	secret, err := s.store.TakeOneTime(c.Request().Context(), store.OneTimeAppSecret, token, access(c).Account.ID)
+	if errors.Is(err, store.ErrGone) {
+		return page(c, http.StatusGone, title(c, "dev.gone_title"), views.SecretGonePage())
+	} else if err != nil {
 		return err
 	}
 	chromeOf(c).OneTime = true

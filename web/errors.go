@@ -8,13 +8,19 @@ import (
 
 	"mpconsole/store"
 	"mpconsole/views"
+	"mpconsole/web/wxapi"
 )
 
 // handleError turns every error a handler returns into a status and a page: store
 // sentinels to 404/409/410/403/422, echo's own errors to theirs, anything else to a 500
-// that is logged with the request id and shows no internals.
+// that is logged with the request id and shows no internals. Under the API's prefixes the
+// API answers instead, in JSON.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if wxapi.Owns(c.Request().URL.Path) {
+		s.api.HandleError(err, c)
 		return
 	}
 	status := http.StatusInternalServerError
@@ -39,6 +45,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 			"route", c.Path(), "err", err) // the route pattern: paths carry tokens
 	}
 	ctx := c.Request().Context()
+	if chromeOf(c).Path == "" {
+		// No route ran the chrome (an unknown path or method): the page still speaks the
+		// visitor's language.
+		ctx = views.WithChrome(views.WithLanguage(ctx, s.language(c)), &views.Chrome{Path: c.Request().URL.Path})
+		c.SetRequest(c.Request().WithContext(ctx))
+	}
 	page(c, status, views.StatusText(ctx, status), views.ErrorPage(status, ""))
 }
 

@@ -20,14 +20,14 @@ import (
 // WeChat, ops) with data on it, for the accessibility test and `make screenshots`.
 
 // galleryPage is one page as a browser opens it: with whose cookies, at which path (or,
-// for a page that is spent by looking at it, prepare makes a fresh one and says where),
-// and what to click once there.
+// for a page that is spent by looking at it, prepare makes a fresh one and says where and
+// with whose cookies), and what to click once there.
 type galleryPage struct {
 	name    string
 	surface string // console, wx or ops
 	who     *client
 	path    string
-	prepare func() string
+	prepare func() (string, *client)
 	steps   []chromedp.Action[chromedp.Void]
 }
 
@@ -90,11 +90,20 @@ func gallery(t *testing.T, e *env) []galleryPage {
 	wantStatus(t, picker.post("/login/qr", nil, false), http.StatusSeeOther)
 	wantStatus(t, decide(t, e.wx(admin), scanPath(t, picker.get("/login/scan")), "confirm"), http.StatusSeeOther)
 	wantStatus(t, picker.get("/login/scan"), http.StatusSeeOther)
-	stale := e.withSession(consoleSession, map[any]any{keyAccount: a.ID, keyPerson: admin.ID, keyEpoch: a.SessionEpoch + 1})
+	admin5 := e.person("admin_five", "孙八")
+	third := e.account("third@example.com", admin5, "personal")
+	changer, password := e.console(third, admin5), "Passw0rd!"
+	stale := func() (string, *client) { // a browser whose session a password change ended
+		c := e.console(third, admin5)
+		next := map[string]string{"Passw0rd!": "N3w-passw0rd", "N3w-passw0rd": "Passw0rd!"}[password]
+		wantStatus(t, changer.post("/settings/password", url.Values{"current_password": {password}, "password": {next}, "password_confirm": {next}}, false), http.StatusSeeOther)
+		password = next
+		return "/home", c
+	}
 
-	pending, err := e.st.CreateScan(ctx, store.PurposeLogin, a.ID, 0)
+	pending, err := e.st.CreateScan(ctx, store.PurposeLogin, a.ID, 0, store.Requester{Agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36", IP: "192.0.2.10"})
 	must(err)
-	done, err := e.st.CreateScan(ctx, store.PurposeLogin, a.ID, 0)
+	done, err := e.st.CreateScan(ctx, store.PurposeLogin, a.ID, 0, store.Requester{Agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36", IP: "192.0.2.10"})
 	must(err)
 	_, err = e.st.DecideScan(ctx, done, admin.ID, true)
 	must(err)
@@ -102,7 +111,7 @@ func gallery(t *testing.T, e *env) []galleryPage {
 	out := e.client()
 	pages := []galleryPage{
 		{name: "login", path: "/login", who: out},
-		{name: "login-password-changed", path: "/home", who: stale},
+		{name: "login-password-changed", prepare: stale},
 		{name: "login-scan", path: "/login/scan", who: loginScan},
 		{name: "login-pick-account", path: "/login/scan", who: picker},
 		{name: "register", path: "/register", who: out},
@@ -155,8 +164,8 @@ func gallery(t *testing.T, e *env) []galleryPage {
 	add("admin", orgC, galleryPage{name: "transfer", path: "/members/admin/transfer"})
 	add("admin", reset,
 		galleryPage{name: "secret-wait", path: resetWait},
-		galleryPage{name: "secret-once", prepare: func() string { return e.confirmedResetWait(reset, a, admin) }},
-		galleryPage{name: "secret-gone", prepare: func() string { _, show := e.consoleSecret(reset, admin, false); return show }},
+		galleryPage{name: "secret-once", prepare: func() (string, *client) { return e.confirmedResetWait(reset, a, admin), reset }},
+		galleryPage{name: "secret-gone", prepare: func() (string, *client) { _, show := e.consoleSecret(reset, admin, false); return show, reset }},
 	)
 	add("operator", e.console(a, tm.operator),
 		galleryPage{name: "home", path: "/home"},
@@ -239,9 +248,9 @@ func galleryTab(t *testing.T) context.Context {
 func (e *env) visit(tab context.Context, p galleryPage, lang string, width int64) error {
 	ctx, cancel := context.WithTimeout(tab, 30*time.Second)
 	defer cancel()
-	path := p.path
+	path, who := p.path, p.who
 	if p.prepare != nil {
-		path = p.prepare()
+		path, who = p.prepare()
 	}
 	steps := []chromedp.Action[chromedp.Void]{chromedp.EmulateViewport(width, 900), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		for _, name := range []string{consoleSession, wxSession, "_csrf", langCookie} {
@@ -251,8 +260,8 @@ func (e *env) visit(tab context.Context, p galleryPage, lang string, width int64
 		}
 		return nil
 	})}
-	if p.who != nil {
-		steps = append(steps, e.carryCookies(p.who))
+	if who != nil {
+		steps = append(steps, e.carryCookies(who))
 	}
 	steps = append(steps, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{Name: langCookie, Value: lang, URL: e.http.URL})

@@ -47,18 +47,33 @@ type env struct {
 	mails []store.Mail
 }
 
-var testKeys = [][]byte{[]byte("test-hash-key-0123456789abcdef0123456789abcdef"), []byte("test-block-key-0123456789abcdef!")}
+// testMasterKey is the master key of every test server.
+var testMasterKey = []byte("test-master-key-0123456789abcdef0123456789")
 
 func newEnv(t *testing.T) *env {
+	return newEnvWith(t, Options{})
+}
+
+// newEnvWith is newEnv with options; BaseURL defaults to the test listener's URL, as
+// mpconsole serve defaults it to the listen address.
+func newEnvWith(t *testing.T, opts Options) *env {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := st.UseMasterKey(context.Background(), testMasterKey); err != nil {
+		t.Fatal(err)
+	}
 	clk := &clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
 	st.Now = clk.Now
-	srv := New(st, testKeys, Options{})
-	ts := httptest.NewServer(srv)
+	ts := httptest.NewUnstartedServer(nil)
+	ts.Start()
+	if opts.BaseURL == "" {
+		opts.BaseURL = ts.URL
+	}
+	srv := New(st, testMasterKey, opts)
+	ts.Config.Handler = srv
 	t.Cleanup(func() { ts.Close(); st.Close() })
 	return &env{t: t, srv: srv, st: st, clock: clk, http: ts}
 }
@@ -234,7 +249,7 @@ func (e *env) account(email string, admin store.Person, subjectType string) stor
 	if err := e.st.SaveSubject(ctx, id, sub); err != nil {
 		e.t.Fatalf("subject: %v", err)
 	}
-	token, err := e.st.CreateScan(ctx, store.PurposeBindAdmin, id, 0)
+	token, err := e.st.CreateScan(ctx, store.PurposeBindAdmin, id, 0, store.Requester{})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -255,7 +270,7 @@ func (e *env) account(email string, admin store.Person, subjectType string) stor
 // the way login would mint it (roles are still read from the database on every request).
 func (e *env) console(a store.Account, p store.Person) *client {
 	e.t.Helper()
-	return e.withSession(consoleSession, map[any]any{keyAccount: a.ID, keyPerson: p.ID, keyEpoch: a.SessionEpoch})
+	return e.withSession(consoleSession, map[any]any{keyAccount: a.ID, keyPerson: p.ID})
 }
 
 // wx is a browser signed in to the simulated WeChat as p.

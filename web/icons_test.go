@@ -139,6 +139,7 @@ func TestIconQuotaPerYear(t *testing.T) {
 	}
 	// 2026-12-31 16:00 UTC is 2027-01-01 in China.
 	e.clock.Advance(time.Date(2026, 12, 31, 16, 0, 0, 0, time.UTC).Sub(e.clock.Now()))
+	c = e.console(a, admin) // signed in again: the session timed out meanwhile (SPEC §6)
 	wantStatus(t, biUpload(c, "/settings/basic/icon", nil, "icon", "i.png", biImage(t, "gif", 30, 30), false), http.StatusSeeOther)
 	if got := c.get("/settings/basic").doc.Find(`[data-testid="icon-quota"]`).AttrOr("data-remaining", ""); got != "4" {
 		t.Fatalf("after the new year: %q left, want 4", got)

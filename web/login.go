@@ -16,7 +16,11 @@ func (s *Server) Root(c echo.Context) error { return seeOther(c, views.PathHome)
 
 // LoginPage offers email + password, and scan login.
 func (s *Server) LoginPage(c echo.Context) error {
-	return page(c, http.StatusOK, title(c, "login.title"), views.LoginPage(views.Form{}))
+	return s.loginForm(c, http.StatusOK, views.Form{})
+}
+
+func (s *Server) loginForm(c echo.Context, status int, f views.Form) error {
+	return page(c, status, title(c, "login.title"), views.LoginPage(f))
 }
 
 // LoginCreate checks email and password, then asks for a scan; an unfinished
@@ -26,16 +30,19 @@ func (s *Server) LoginCreate(c echo.Context) error {
 	a, err := s.store.CheckAccountPassword(c.Request().Context(), f.V("email"), c.FormValue("password"))
 	if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
 		f.Errors = ve.Fields
-		status := http.StatusUnprocessableEntity
-		if ve.Fields[""] == "login_locked" {
-			status = http.StatusTooManyRequests
-		}
-		return page(c, status, title(c, "login.title"), views.LoginPage(f))
+		return s.loginForm(c, loginStatus(ve), f)
 	} else if err != nil {
 		return err
 	}
-	sess := s.session(c, consoleSession)
 	if a.Step != store.StepDone {
+		mailbox := s.session(c, consoleSession).Values[keyMailbox]
+		sess, err := s.renew(c, consoleSession)
+		if err != nil {
+			return err
+		}
+		if mailbox != nil {
+			sess.Values[keyMailbox] = mailbox // this browser's mailbox survives the new session id
+		}
 		holdRegistration(sess, a.ID)
 		if err := s.save(c, sess); err != nil {
 			return err
@@ -164,29 +171,30 @@ func (s *Server) LoginPick(c echo.Context) error {
 	return seeOther(c, views.PathHome)
 }
 
-// signIn starts a console session for person in account, remembering the account's
-// session epoch so that a password change ends it.
+// loginStatus is 429 for a locked login (SPEC §6, §13), 422 for a wrong one.
+func loginStatus(ve *store.ValidationError) int {
+	if ve.Fields[""] == "login_locked" {
+		return http.StatusTooManyRequests
+	}
+	return http.StatusUnprocessableEntity
+}
+
+// signIn starts a console session for person in account under a new session id.
 func (s *Server) signIn(c echo.Context, a store.Account, person int64) error {
-	sess := s.session(c, consoleSession)
-	for k := range sess.Values {
-		delete(sess.Values, k)
+	sess, err := s.renew(c, consoleSession)
+	if err != nil {
+		return err
 	}
 	sess.Values[keyAccount] = a.ID
 	sess.Values[keyPerson] = person
-	sess.Values[keyEpoch] = a.SessionEpoch
 	return s.save(c, sess)
 }
 
-func (s *Server) signOut(c echo.Context) {
-	sess := s.session(c, consoleSession)
-	for _, k := range []string{keyAccount, keyPerson, keyEpoch} {
-		delete(sess.Values, k)
-	}
-	s.save(c, sess)
-}
-
-// Logout ends the console session.
+// Logout ends the console session: its row is deleted, so a copy of the cookie opens
+// nothing any more.
 func (s *Server) Logout(c echo.Context) error {
-	s.signOut(c)
+	if err := s.end(c, consoleSession); err != nil {
+		return err
+	}
 	return seeOther(c, views.PathLogin)
 }

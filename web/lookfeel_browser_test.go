@@ -11,6 +11,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"mpconsole/store"
 )
 
 // Browser tests of the rough edges a first-time user hit (issue 10, items 6–13). Each
@@ -184,16 +186,15 @@ func TestBrowserOneTimeZone(t *testing.T) {
 // keeps the scan: the new identity lands on it.
 func TestBrowserSignupKeepsTheScan(t *testing.T) {
 	e := newEnv(t)
-	admin := e.person("admin_one", "张三")
-	a := e.account("owner@example.com", admin, "personal")
-	token, err := e.st.CreateScan(t.Context(), "login", a.ID, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	future := store.Person{RealName: "王五", IDNumber: idNumber()} // the administrator-to-be, not in WeChat yet
+	console := e.client()
+	e.toAdmin(console, "owner@example.com", future)
+	token := strings.TrimPrefix(scanPath(t, console.open("/register/admin")), "/wx/scan/")
 	ctx := newBrowser(t)
 	do(t, ctx, "open the scan signed out", chromedp.Navigate(e.http.URL+"/wx/scan/"+token), chromedp.WaitVisible(`[data-testid="login-reason"]`),
 		chromedp.Click(`[data-testid="to-signup"]`), chromedp.WaitVisible(`[data-testid="login-reason"]`),
 		chromedp.SendKeys(`#f-wechat_id`, "newcomer_1"), chromedp.SendKeys(`#f-nickname`, "New"), chromedp.SendKeys(`#f-password`, "Wx-pass-123"),
+		chromedp.SendKeys(`#f-real_name`, future.RealName), chromedp.SendKeys(`#f-id_number`, future.IDNumber),
 		chromedp.Click(`form[action="/wx/signup"] button[type="submit"]`),
 		chromedp.WaitVisible(`[data-testid="wx-scan"][data-state="pending"] [data-testid="scan-confirm"]`))
 	if got := jsString(t, ctx, `location.pathname`); got != "/wx/scan/"+token {

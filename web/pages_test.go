@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"mpconsole/store"
 )
 
 // Tests of the pages as the real platform shows them, and of the rough edges a first-time
@@ -193,12 +195,11 @@ func TestCategoryPickerClosedEntries(t *testing.T) {
 // and the new identity lands on it. next never leaves the simulator.
 func TestSignupKeepsTheScan(t *testing.T) {
 	e := newEnv(t)
-	admin := e.person("admin_one", "张三")
-	a := e.account("owner@example.com", admin, "personal")
-	token, err := e.st.CreateScan(t.Context(), "login", a.ID, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// A registration waits for its administrator, someone without a WeChat identity yet.
+	future := store.Person{RealName: "王五", IDNumber: idNumber()}
+	console := e.client()
+	e.toAdmin(console, "owner@example.com", future)
+	token := strings.TrimPrefix(scanPath(t, console.open("/register/admin")), "/wx/scan/")
 	scan := "/wx/scan/" + token
 	phone := e.client()
 	login := phone.open(phone.get(scan).location())
@@ -220,7 +221,8 @@ func TestSignupKeepsTheScan(t *testing.T) {
 			t.Fatal("a failed sign-up forgets the scan")
 		}
 	}
-	done := phone.submit("/wx/signup", url.Values{"wechat_id": {"newcomer_1"}, "nickname": {"New"}, "password": {"Wx-pass-123"}, "next": {scan}}, false)
+	done := phone.submit("/wx/signup", url.Values{"wechat_id": {"newcomer_1"}, "nickname": {"New"}, "password": {"Wx-pass-123"},
+		"real_name": {future.RealName}, "id_number": {future.IDNumber}, "next": {scan}}, false)
 	wantRedirect(t, done, false, scan)
 	if !phone.open(scan).hasSel(`[data-testid="scan-confirm"]`) {
 		t.Fatal("the new identity cannot answer the scan")

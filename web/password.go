@@ -12,22 +12,22 @@ import (
 
 // PasswordPage is the account-password form.
 func (s *Server) PasswordPage(c echo.Context) error {
-	return page(c, http.StatusOK, title(c, "password.title"), views.PasswordPage(views.Form{}))
+	return s.passwordForm(c, http.StatusOK, views.Form{})
+}
+
+func (s *Server) passwordForm(c echo.Context, status int, f views.Form) error {
+	return page(c, status, title(c, "password.title"), views.PasswordPage(f))
 }
 
 // PasswordUpdate changes the account password; every other console session of the account
-// ends, this one carries on under the new epoch.
+// is deleted with it, this one carries on.
 func (s *Server) PasswordUpdate(c echo.Context) error {
 	acc := access(c)
-	epoch, err := s.store.ChangeAccountPassword(c.Request().Context(), acc.Account.ID, acc.Person.ID, store.PasswordChange{
-		Current: c.FormValue("current_password"), New: c.FormValue("password"), Confirm: c.FormValue("password_confirm")})
+	err := s.store.ChangeAccountPassword(c.Request().Context(), acc.Account.ID, acc.Person.ID, s.session(c, consoleSession).ID,
+		store.PasswordChange{Current: c.FormValue("current_password"), New: c.FormValue("password"), Confirm: c.FormValue("password_confirm")})
 	if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
-		return page(c, http.StatusUnprocessableEntity, title(c, "password.title"), views.PasswordPage(views.Form{Errors: ve.Fields}))
+		return s.passwordForm(c, http.StatusUnprocessableEntity, views.Form{Errors: ve.Fields})
 	} else if err != nil {
-		return err
-	}
-	acc.Account.SessionEpoch = epoch
-	if err := s.signIn(c, acc.Account, acc.Person.ID); err != nil {
 		return err
 	}
 	s.flash(c, consoleSession, "password.changed")

@@ -13,7 +13,11 @@ import (
 
 // RegisterPage is step 1 of the wizard.
 func (s *Server) RegisterPage(c echo.Context) error {
-	return page(c, http.StatusOK, title(c, "register.title"), views.RegisterPage(views.Form{}))
+	return s.registerForm(c, http.StatusOK, views.Form{})
+}
+
+func (s *Server) registerForm(c echo.Context, status int, f views.Form) error {
+	return page(c, status, title(c, "register.title"), views.RegisterPage(f))
 }
 
 // RegisterCreate stores step 1 and mails the activation link.
@@ -24,7 +28,7 @@ func (s *Server) RegisterCreate(c echo.Context) error {
 	}, s.activationMail(c))
 	if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
 		f.Errors = ve.Fields
-		return page(c, http.StatusUnprocessableEntity, title(c, "register.title"), views.RegisterPage(f))
+		return s.registerForm(c, http.StatusUnprocessableEntity, f)
 	} else if err != nil {
 		return err
 	}
@@ -40,9 +44,8 @@ func (s *Server) RegisterCreate(c echo.Context) error {
 // activationMail words the activation mail in the request's language.
 func (s *Server) activationMail(c echo.Context) store.MailFunc {
 	ctx := c.Request().Context()
-	base := s.baseURL(c)
 	return func(to, token string) store.Mail {
-		link := base + views.PathActivate + "?token=" + url.QueryEscape(token)
+		link := s.opts.BaseURL + views.PathActivate + "?token=" + url.QueryEscape(token)
 		return store.Mail{To: to, Subject: views.T(ctx, "mail.activate.subject"), Link: link,
 			Body: views.T(ctx, "mail.activate.body", map[string]any{"Email": to})}
 	}
@@ -119,7 +122,7 @@ func (s *Server) wizard(step string) echo.MiddlewareFunc {
 				return seeOther(c, views.PathLogin)
 			}
 			a, err := s.store.AccountByID(c.Request().Context(), id)
-			if errors.Is(err, store.ErrNotFound) {
+			if errors.Is(err, store.ErrNotFound) || (err == nil && a.Abandoned(s.store.Now())) {
 				return seeOther(c, views.PathRegister)
 			} else if err != nil {
 				return err
@@ -184,7 +187,12 @@ func (s *Server) AdminScanPage(c echo.Context) error {
 		return err
 	}
 	if sc.State(s.store.Now()) == "confirmed" {
-		if err := s.store.CompleteBindAdmin(ctx, token, a.ID); err != nil {
+		err := s.store.CompleteBindAdmin(ctx, token, a.ID)
+		if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
+			// The per-ID quota filled up since the subject step: the subject must change.
+			f := views.Form{Errors: map[string]string{"": ve.Fields["admin_id_number"]}}
+			return page(c, http.StatusConflict, title(c, "admin.title"), views.AdminScanPage(a, s.scanView(c, token, sc, "", ""), f))
+		} else if err != nil {
 			return err
 		}
 		delete(sess.Values, keyAdminScan)
@@ -194,7 +202,7 @@ func (s *Server) AdminScanPage(c echo.Context) error {
 		return seeOther(c, views.PathConfirm)
 	}
 	v := s.scanView(c, token, sc, views.PathAdmin, views.PathAdmin)
-	return page(c, http.StatusOK, title(c, "admin.title"), views.AdminScanPage(a, v))
+	return page(c, http.StatusOK, title(c, "admin.title"), views.AdminScanPage(a, v, views.Form{}))
 }
 
 // AdminScanRenew replaces an expired or rejected bind_admin code with a new one.

@@ -108,6 +108,9 @@ func TestActivationLink(t *testing.T) {
 	expired := late.open(lateLink)
 	wantAlert(t, expired, http.StatusGone, false, "activation_expired")
 	wantResendForm(t, expired, "late@example.com")
+	// 48 hours on, the browser's session (and with it its mailbox) has timed out: the
+	// password brings the registration, and its mail, back to this browser (SPEC §5, §6).
+	wantRedirect(t, late.submit("/login", url.Values{"email": {"late@example.com"}, "password": goodRegistration["password"]}, false), false, "/register/activate")
 
 	modes(t, func(t *testing.T, htmx bool) {
 		r := late.submit("/register/resend", url.Values{"email": {"late@example.com"}}, htmx)

@@ -13,134 +13,156 @@ import (
 	"mpconsole/views"
 )
 
-// routes is the whole route table, grouped by surface (SPEC §1).
+// routes is the whole route table, grouped by surface (SPEC §1). The HTML routes are added
+// one by one with their guards (s.html), never through a group with middleware: Echo turns
+// a group's middleware into catch-all routes, which would put CSRF and sessions in front of
+// unknown paths and of the API. Unknown paths and methods reach handleError as Echo's own
+// 404 and 405, which answers JSON under the API's prefixes and the error page elsewhere.
 func (s *Server) routes() {
 	e := s.echo
-	e.Use(middleware.RequestID(), s.logRequests(), middleware.Recover(), middleware.BodyLimit("8M"))
+	e.Use(middleware.RequestID(), s.logRequests(), middleware.Recover(), securityHeaders(), middleware.BodyLimit("8M"))
 	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
 	e.GET("/icons/:appid", s.IconServe) // public images: no session, no CSRF cookie
 
-	w := e.Group("", csrf(), s.chrome)
-	w.GET("/", s.Root)
+	s.html(http.MethodGet, "/", s.Root)
 
 	// Registration wizard (SPEC §5) and login (SPEC §6): public, or the unfinished
-	// registration this browser holds.
-	w.GET("/register", s.RegisterPage)
-	w.POST("/register", s.RegisterCreate)
-	w.GET("/register/activate", s.ActivatePage)
-	w.POST("/register/resend", s.ActivationResend)
-	w.GET("/register/subject", s.SubjectPage, s.wizard(store.StepSubject))
-	w.POST("/register/subject", s.SubjectSave, s.wizard(store.StepSubject))
-	w.GET("/register/admin", s.AdminScanPage, s.wizard(store.StepAdmin))
-	w.POST("/register/admin", s.AdminScanRenew, s.wizard(store.StepAdmin))
-	w.GET("/register/confirm", s.ConfirmPage, s.wizard(store.StepConfirm))
-	w.POST("/register/confirm", s.ConfirmSave, s.wizard(store.StepConfirm))
-	w.GET("/mailbox", s.MailboxPage)
-	w.GET("/login", s.LoginPage)
-	w.POST("/login", s.LoginCreate)
-	w.POST("/login/qr", s.LoginQR)
-	w.GET("/login/scan", s.LoginScanPage)
-	w.POST("/login/scan", s.LoginPick)
-	w.POST("/logout", s.Logout)
+	// registration this browser holds. The password forms are rate limited per client.
+	s.html(http.MethodGet, "/register", s.RegisterPage)
+	s.html(http.MethodPost, "/register", s.RegisterCreate, s.limited(s.registerForm, "email", "agree"))
+	s.html(http.MethodGet, "/register/activate", s.ActivatePage)
+	s.html(http.MethodPost, "/register/resend", s.ActivationResend)
+	s.html(http.MethodGet, "/register/subject", s.SubjectPage, s.wizard(store.StepSubject))
+	s.html(http.MethodPost, "/register/subject", s.SubjectSave, s.wizard(store.StepSubject))
+	s.html(http.MethodGet, "/register/admin", s.AdminScanPage, s.wizard(store.StepAdmin))
+	s.html(http.MethodPost, "/register/admin", s.AdminScanRenew, s.wizard(store.StepAdmin))
+	s.html(http.MethodGet, "/register/confirm", s.ConfirmPage, s.wizard(store.StepConfirm))
+	s.html(http.MethodPost, "/register/confirm", s.ConfirmSave, s.wizard(store.StepConfirm))
+	s.html(http.MethodGet, "/mailbox", s.MailboxPage)
+	s.html(http.MethodGet, "/login", s.LoginPage)
+	s.html(http.MethodPost, "/login", s.LoginCreate, s.limited(s.loginForm, "email"))
+	s.html(http.MethodPost, "/login/qr", s.LoginQR)
+	s.html(http.MethodGet, "/login/scan", s.LoginScanPage)
+	s.html(http.MethodPost, "/login/scan", s.LoginPick)
+	s.html(http.MethodPost, "/logout", s.Logout)
 
 	// Console (SPEC §7–§12): every route names its row of the permission matrix.
-	s.console(w, http.MethodGet, "/home", s.Home, store.ActView)
-	s.console(w, http.MethodGet, "/settings/password", s.PasswordPage, store.ActAccount)
-	s.console(w, http.MethodPost, "/settings/password", s.PasswordUpdate, store.ActAccount)
+	s.console(http.MethodGet, "/home", s.Home, store.ActView)
+	s.console(http.MethodGet, "/settings/password", s.PasswordPage, store.ActAccount)
+	s.console(http.MethodPost, "/settings/password", s.PasswordUpdate, store.ActAccount, s.limited(s.passwordForm))
+	s.console(http.MethodGet, views.PathSessions, s.SessionsPage, store.ActView)
+	s.console(http.MethodPost, "/settings/sessions/:id/delete", s.SessionEnd, store.ActView)
+	s.console(http.MethodPost, views.PathSessionsOthers, s.SessionsEndOthers, store.ActView)
 
 	// Basic info, filing and WeChat authentication (SPEC §7, §8).
-	s.console(w, http.MethodGet, "/settings/basic", s.BasicPage, store.ActView)
-	s.console(w, http.MethodGet, "/settings/basic/name", s.BasicNameEdit, store.ActEditBasic)
-	s.console(w, http.MethodGet, "/settings/basic/icon", s.BasicIconEdit, store.ActEditBasic)
-	s.console(w, http.MethodGet, "/settings/basic/intro", s.BasicIntroEdit, store.ActEditBasic)
-	s.console(w, http.MethodGet, "/settings/basic/categories", s.BasicCategoryPicker, store.ActEditBasic)
-	s.console(w, http.MethodGet, "/settings/basic/categories/:id/delete", s.BasicCategoryDeleteConfirm, store.ActEditBasic)
-	s.console(w, http.MethodPost, "/settings/basic/name", s.BasicNameSave, store.ActEditBasic)
-	s.console(w, http.MethodPost, "/settings/basic/icon", s.BasicIconSave, store.ActEditBasic)
-	s.console(w, http.MethodPost, "/settings/basic/intro", s.BasicIntroSave, store.ActEditBasic)
-	s.console(w, http.MethodPost, "/settings/basic/categories", s.BasicCategoryAdd, store.ActEditBasic)
-	s.console(w, http.MethodPost, "/settings/basic/categories/:id/delete", s.BasicCategoryDelete, store.ActEditBasic)
-	s.console(w, http.MethodGet, "/settings/filing", s.FilingPage, store.ActEditBasic)
-	s.console(w, http.MethodPost, "/settings/filing", s.FilingSave, store.ActEditBasic)
-	s.console(w, http.MethodPost, "/settings/filing/withdraw", s.FilingWithdraw, store.ActEditBasic)
-	s.console(w, http.MethodPost, "/settings/filing/sms", s.FilingSMSConfirm, store.ActEditBasic)
-	s.console(w, http.MethodGet, "/settings/verify", s.VerifyPage, store.ActEditBasic)
-	s.console(w, http.MethodPost, "/settings/verify", s.VerifySubmit, store.ActEditBasic)
+	s.console(http.MethodGet, "/settings/basic", s.BasicPage, store.ActView)
+	s.console(http.MethodGet, "/settings/basic/name", s.BasicNameEdit, store.ActEditBasic)
+	s.console(http.MethodGet, "/settings/basic/icon", s.BasicIconEdit, store.ActEditBasic)
+	s.console(http.MethodGet, "/settings/basic/intro", s.BasicIntroEdit, store.ActEditBasic)
+	s.console(http.MethodGet, "/settings/basic/categories", s.BasicCategoryPicker, store.ActEditBasic)
+	s.console(http.MethodGet, "/settings/basic/categories/:id/delete", s.BasicCategoryDeleteConfirm, store.ActEditBasic)
+	s.console(http.MethodPost, "/settings/basic/name", s.BasicNameSave, store.ActEditBasic)
+	s.console(http.MethodPost, "/settings/basic/icon", s.BasicIconSave, store.ActEditBasic)
+	s.console(http.MethodPost, "/settings/basic/intro", s.BasicIntroSave, store.ActEditBasic)
+	s.console(http.MethodPost, "/settings/basic/categories", s.BasicCategoryAdd, store.ActEditBasic)
+	s.console(http.MethodPost, "/settings/basic/categories/:id/delete", s.BasicCategoryDelete, store.ActEditBasic)
+	s.console(http.MethodGet, "/settings/filing", s.FilingPage, store.ActEditBasic)
+	s.console(http.MethodPost, "/settings/filing", s.FilingSave, store.ActEditBasic)
+	s.console(http.MethodPost, "/settings/filing/withdraw", s.FilingWithdraw, store.ActEditBasic)
+	s.console(http.MethodPost, "/settings/filing/sms", s.FilingSMSConfirm, store.ActEditBasic)
+	s.console(http.MethodGet, "/settings/verify", s.VerifyPage, store.ActEditBasic)
+	s.console(http.MethodPost, "/settings/verify", s.VerifySubmit, store.ActEditBasic)
 
 	// Members and the administrator (SPEC §9).
-	s.console(w, http.MethodGet, "/members", s.MembersPage, store.ActManageExperience)
-	s.console(w, http.MethodPost, "/members/project", s.MemberProjectCreate, store.ActManageProject)
-	s.console(w, http.MethodGet, "/members/project/:id/roles", s.MemberRolesPage, store.ActManageProject)
-	s.console(w, http.MethodPost, "/members/project/:id/roles", s.MemberRolesUpdate, store.ActManageProject)
-	s.console(w, http.MethodGet, "/members/project/:id/delete", s.MemberProjectDeleteConfirm, store.ActManageProject)
-	s.console(w, http.MethodPost, "/members/project/:id/delete", s.MemberProjectDelete, store.ActManageProject)
-	s.console(w, http.MethodPost, "/members/experience", s.MemberExperienceCreate, store.ActManageExperience)
-	s.console(w, http.MethodGet, "/members/experience/:id/delete", s.MemberExperienceDeleteConfirm, store.ActManageExperience)
-	s.console(w, http.MethodPost, "/members/experience/:id/delete", s.MemberExperienceDelete, store.ActManageExperience)
-	s.console(w, http.MethodPost, "/members/admin/transfer", s.TransferCreate, store.ActManageProject)
-	s.console(w, http.MethodGet, "/members/admin/transfer", s.TransferPage, store.ActManageProject)
+	s.console(http.MethodGet, "/members", s.MembersPage, store.ActManageExperience)
+	s.console(http.MethodPost, "/members/project", s.MemberProjectCreate, store.ActManageProject)
+	s.console(http.MethodGet, "/members/project/:id/roles", s.MemberRolesPage, store.ActManageProject)
+	s.console(http.MethodPost, "/members/project/:id/roles", s.MemberRolesUpdate, store.ActManageProject)
+	s.console(http.MethodGet, "/members/project/:id/delete", s.MemberProjectDeleteConfirm, store.ActManageProject)
+	s.console(http.MethodPost, "/members/project/:id/delete", s.MemberProjectDelete, store.ActManageProject)
+	s.console(http.MethodPost, "/members/experience", s.MemberExperienceCreate, store.ActManageExperience)
+	s.console(http.MethodGet, "/members/experience/:id/delete", s.MemberExperienceDeleteConfirm, store.ActManageExperience)
+	s.console(http.MethodPost, "/members/experience/:id/delete", s.MemberExperienceDelete, store.ActManageExperience)
+	s.console(http.MethodPost, "/members/admin/transfer", s.TransferCreate, store.ActManageProject)
+	s.console(http.MethodGet, "/members/admin/transfer", s.TransferPage, store.ActManageProject)
 
 	// Development settings (SPEC §10).
-	s.console(w, http.MethodGet, views.PathDevSettings, s.DevSettingsPage, store.ActViewDev)
-	s.console(w, http.MethodGet, views.PathDevIPWhitelist, s.IPWhitelistEdit, store.ActEditDev)
-	s.console(w, http.MethodPost, views.PathDevIPWhitelist, s.IPWhitelistSave, store.ActEditDev)
-	s.console(w, http.MethodGet, views.PathDevDomains, s.DomainsEdit, store.ActEditDev)
-	s.console(w, http.MethodPost, views.PathDevDomains, s.DomainsSave, store.ActEditDev)
-	s.console(w, http.MethodPost, views.PathDevSecret, s.SecretCreate, store.ActSecret)
-	s.console(w, http.MethodGet, "/dev/settings/secret/wait/:token", s.SecretWaitPage, store.ActSecret)
-	s.console(w, http.MethodGet, "/dev/settings/secret/:token", s.SecretShowPage, store.ActSecret)
-	s.console(w, http.MethodPost, views.PathDevSecretFreeze, s.SecretFreeze, store.ActSecret)
-	s.console(w, http.MethodPost, views.PathDevSecretUnfreeze, s.SecretUnfreeze, store.ActSecret)
-	s.console(w, http.MethodGet, "/dev/settings/secret/freeze/:token", s.SecretFreezeWaitPage, store.ActSecret)
-	s.console(w, http.MethodGet, "/dev/settings/secret/unfreeze/:token", s.SecretUnfreezeWaitPage, store.ActSecret)
+	s.console(http.MethodGet, views.PathDevSettings, s.DevSettingsPage, store.ActViewDev)
+	s.console(http.MethodGet, views.PathDevIPWhitelist, s.IPWhitelistEdit, store.ActEditDev)
+	s.console(http.MethodPost, views.PathDevIPWhitelist, s.IPWhitelistSave, store.ActEditDev)
+	s.console(http.MethodGet, views.PathDevDomains, s.DomainsEdit, store.ActEditDev)
+	s.console(http.MethodPost, views.PathDevDomains, s.DomainsSave, store.ActEditDev)
+	s.console(http.MethodPost, views.PathDevSecret, s.SecretCreate, store.ActSecret)
+	s.console(http.MethodGet, "/dev/settings/secret/wait/:token", s.SecretWaitPage, store.ActSecret)
+	s.console(http.MethodGet, "/dev/settings/secret/:token", s.SecretShowPage, store.ActSecret)
+	s.console(http.MethodPost, views.PathDevSecretFreeze, s.SecretFreeze, store.ActSecret)
+	s.console(http.MethodPost, views.PathDevSecretUnfreeze, s.SecretUnfreeze, store.ActSecret)
+	s.console(http.MethodGet, "/dev/settings/secret/freeze/:token", s.SecretFreezeWaitPage, store.ActSecret)
+	s.console(http.MethodGet, "/dev/settings/secret/unfreeze/:token", s.SecretUnfreezeWaitPage, store.ActSecret)
 
 	// Simulated WeChat (SPEC §3).
-	w.GET("/wx", s.WxHome, s.wxPerson)
-	w.GET("/wx/signup", s.WxSignupPage)
-	w.POST("/wx/signup", s.WxSignup)
-	w.GET("/wx/login", s.WxLoginPage)
-	w.POST("/wx/login", s.WxLogin)
-	w.POST("/wx/logout", s.WxLogout)
-	w.GET("/wx/scan/:token", s.WxScanPage, s.wxPerson)
-	w.POST("/wx/scan/:token", s.WxScanDecide, s.wxPerson)
+	s.html(http.MethodGet, "/wx", s.WxHome, s.wxPerson)
+	s.html(http.MethodGet, "/wx/signup", s.WxSignupPage)
+	s.html(http.MethodPost, "/wx/signup", s.WxSignup, s.limited(s.wxSignupForm, signupFields...))
+	s.html(http.MethodGet, "/wx/login", s.WxLoginPage)
+	s.html(http.MethodPost, "/wx/login", s.WxLogin, s.limited(s.wxLoginForm, "wechat_id", "next"))
+	s.html(http.MethodPost, "/wx/logout", s.WxLogout)
+	s.html(http.MethodGet, "/wx/scan/:token", s.WxScanPage, s.wxPerson)
+	s.html(http.MethodPost, "/wx/scan/:token", s.WxScanDecide, s.wxPerson)
 
 	// The simulator's inbox (SPEC §9).
-	w.GET("/wx/inbox", s.WxInbox, s.wxPerson)
-	w.POST("/wx/inbox/:id", s.WxInboxDecide, s.wxPerson)
+	s.html(http.MethodGet, "/wx/inbox", s.WxInbox, s.wxPerson)
+	s.html(http.MethodPost, "/wx/inbox/:id", s.WxInboxDecide, s.wxPerson)
 
 	// The simulator's mini programs (SPEC §11).
-	w.GET(views.PathWxApps, s.WxAppsPage, s.wxPerson)
-	w.POST("/wx/apps/:appid/open", s.WxAppOpen, s.wxPerson)
+	s.html(http.MethodGet, views.PathWxApps, s.WxAppsPage, s.wxPerson)
+	s.html(http.MethodPost, "/wx/apps/:appid/open", s.WxAppOpen, s.wxPerson)
 
 	// Ops (SPEC §3).
-	w.GET("/ops", s.OpsQueue, s.operator)
-	w.GET("/ops/registry", s.OpsRegistry, s.operator)
-	w.POST("/ops/registry", s.OpsRegistryAdd, s.operator)
-	w.GET("/ops/registry/:id/delete", s.OpsRegistryDeleteConfirm, s.operator)
-	w.POST("/ops/registry/:id/delete", s.OpsRegistryDelete, s.operator)
-	w.GET(views.PathOpsMailbox, s.OpsMailboxPage, s.operator)
+	s.html(http.MethodGet, "/ops", s.OpsQueue, s.operator)
+	s.html(http.MethodGet, "/ops/registry", s.OpsRegistry, s.operator)
+	s.html(http.MethodPost, "/ops/registry", s.OpsRegistryAdd, s.operator)
+	s.html(http.MethodGet, "/ops/registry/:id/delete", s.OpsRegistryDeleteConfirm, s.operator)
+	s.html(http.MethodPost, "/ops/registry/:id/delete", s.OpsRegistryDelete, s.operator)
+	s.html(http.MethodGet, views.PathOpsMailbox, s.OpsMailboxPage, s.operator)
 
 	// Ops decisions (SPEC §3, §7, §8).
-	w.POST("/ops/:kind/:id", s.OpsDecide, s.operator)
-	w.GET("/ops/authentication/:id/document", s.OpsAuthDocument, s.operator)
+	s.html(http.MethodPost, "/ops/:kind/:id", s.OpsDecide, s.operator)
+	s.html(http.MethodGet, "/ops/authentication/:id/document", s.OpsAuthDocument, s.operator)
 
-	// WeChat-compatible API (SPEC §11): no sessions, no CSRF, its own JSON errors.
-	e.GET("/cgi-bin/token", s.APIToken)
-	e.POST("/cgi-bin/stable_token", s.APIStableToken)
-	e.GET("/cgi-bin/stable_token", s.APIRequirePost)
-	e.GET("/sns/jscode2session", s.APICode2Session)
+	// WeChat-compatible API (SPEC §11): its own package and groups, no sessions, no CSRF,
+	// JSON for every error under its prefixes.
+	s.api.Mount(e)
+}
 
+// html registers a route of the HTML surfaces behind the CSRF guard and the page chrome,
+// then the route's own guards m.
+func (s *Server) html(method, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
+	s.echo.Add(method, path, h, append([]echo.MiddlewareFunc{s.htmlGuard, s.chrome}, m...)...)
 }
 
 // console registers a console route behind the permission check for action, and records
 // the pair for the route × role test; a page (a GET without parameters) also becomes one
 // the navigation may show.
-func (s *Server) console(g *echo.Group, method, path string, h echo.HandlerFunc, action store.Action) {
-	g.Add(method, path, h, s.member(action))
+func (s *Server) console(method, path string, h echo.HandlerFunc, action store.Action, m ...echo.MiddlewareFunc) {
+	s.html(method, path, h, append([]echo.MiddlewareFunc{s.member(action)}, m...)...)
 	s.actions[method+" "+path] = action
 	if method == http.MethodGet && !strings.Contains(path, ":") {
 		s.pages[path] = action
 	}
+}
+
+// securityHeaders are SPEC §19's headers on every answer: scripts and styles from this
+// server only (no inline script or style), no framing (the scan page must not be framed
+// into a click), no MIME sniffing, no referrer outside the site.
+func securityHeaders() echo.MiddlewareFunc {
+	return middleware.SecureWithConfig(middleware.SecureConfig{
+		ContentTypeNosniff: "nosniff",
+		XFrameOptions:      "DENY",
+		ContentSecurityPolicy: "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+			"frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+		ReferrerPolicy: "same-origin",
+	})
 }
 
 // ConsoleActions lists every console route with the matrix row that guards it.

@@ -10,18 +10,15 @@ import (
 	"mpconsole/views"
 )
 
-// baseURL is the absolute root put into QR codes and mails: --base-url, or the request's
-// own scheme and host, so a phone on the same network reaches this server.
-func (s *Server) baseURL(c echo.Context) string {
-	if s.opts.BaseURL != "" {
-		return s.opts.BaseURL
-	}
-	return c.Scheme() + "://" + c.Request().Host
+// requester is who asks for a scan, as the phone will show it: this browser's
+// User-Agent and address.
+func requester(c echo.Context) store.Requester {
+	return store.Requester{Agent: c.Request().UserAgent(), IP: c.RealIP()}
 }
 
 // newScan mints a scan request and remembers its token in the console session under key.
 func (s *Server) newScan(c echo.Context, key, purpose string, accountID, target int64) (string, error) {
-	token, err := s.store.CreateScan(c.Request().Context(), purpose, accountID, target)
+	token, err := s.store.CreateScan(c.Request().Context(), purpose, accountID, target, requester(c))
 	if err != nil {
 		return "", err
 	}
@@ -30,10 +27,10 @@ func (s *Server) newScan(c echo.Context, key, purpose string, accountID, target 
 	return token, s.save(c, sess)
 }
 
-// scanView is what a waiting page shows of a scan: the QR code of its absolute URL, the
-// same URL as a link, and its state.
+// scanView is what a waiting page shows of a scan: the QR code of its absolute URL (from
+// --base-url, never the Host header), the same URL as a link, and its state.
 func (s *Server) scanView(c echo.Context, token string, sc store.Scan, poll, renew string) views.ScanView {
-	u := s.baseURL(c) + views.PathWxScan(token)
+	u := s.opts.BaseURL + views.PathWxScan(token)
 	png, err := qrcode.Encode(u, qrcode.Medium, 256)
 	qr := ""
 	if err == nil {

@@ -1,10 +1,11 @@
 // Package web is the HTTP layer: the only package that knows Echo, sessions, CSRF and
-// htmx headers.
+// htmx headers. The WeChat-compatible API lives in web/wxapi, with its own error shape.
 package web
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -12,17 +13,19 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gorilla/sessions"
+	"github.com/gorilla/securecookie"
 	"github.com/labstack/echo/v4"
 
 	"mpconsole/static"
 	"mpconsole/store"
+	"mpconsole/web/wxapi"
 )
 
 // Options are the server's settings from the command line.
 type Options struct {
-	// BaseURL is the absolute URL put into QR codes and mails; empty means taken from
-	// each request.
+	// BaseURL is the absolute root put into QR codes and mails (mpconsole serve defaults it
+	// to http:// + the listen address). The Host header is never used instead: with
+	// BaseURL empty, links are relative.
 	BaseURL string
 	// SMTP, when set (host:port), sends mail instead of keeping it in /mailbox.
 	SMTP string
@@ -31,7 +34,7 @@ type Options struct {
 	// Logger receives one line per request; nil discards.
 	Logger *slog.Logger
 	// TrustProxy lists the reverse proxies (addresses or prefixes) whose X-Forwarded-For
-	// names the API client for the IP whitelist; empty trusts no header.
+	// names the client and whose X-Forwarded-Proto says https; empty trusts no header.
 	TrustProxy []netip.Prefix
 	// TokenDailyQuota is how many /cgi-bin/token calls an account gets a day (0: 2,000,
 	// the real limit).
@@ -39,62 +42,138 @@ type Options struct {
 	// FreezeDelay is how long freezing or unfreezing an AppSecret takes to take effect
 	// (the real platform waits 10 minutes; 0 is at once).
 	FreezeDelay time.Duration
+	// SessionIdle and SessionMax end a session after that long without a request, and
+	// that long after sign-in (0: 12 hours and 7 days).
+	SessionIdle, SessionMax time.Duration
+	// PasswordAttempts is how many posts of the password forms one client address may make
+	// at once, and PasswordRefill how often it gets one more (0: 20, one every 6 s).
+	PasswordAttempts int
+	PasswordRefill   time.Duration
 }
+
+// Session, rate-limit and API defaults.
+const (
+	DefaultTokenDailyQuota  = wxapi.DefaultTokenDailyQuota
+	DefaultSessionIdle      = 12 * time.Hour
+	DefaultSessionMax       = 7 * 24 * time.Hour
+	DefaultPasswordAttempts = 20
+	DefaultPasswordRefill   = 6 * time.Second
+)
 
 // Server is the whole web application.
 type Server struct {
 	store    *store.Store
-	sessions *sessions.CookieStore
+	api      *wxapi.API
+	sessions *dbSessions
 	echo     *echo.Echo
 	opts     Options
 	log      *slog.Logger
+	limiter  *ipLimiter
 	// actions records the permission of every console route, for the route × role test.
 	actions map[string]store.Action
 	// pages are the console pages (GET routes without parameters) with their permission,
 	// for the navigation.
 	pages map[string]store.Action
+	// csrfPlain and csrfSecure guard the HTML forms; the second sets a Secure cookie.
+	csrfPlain, csrfSecure echo.MiddlewareFunc
 	// nudge wakes the outbox worker when a request has queued mail.
 	nudge chan struct{}
 }
 
-// SessionKeys returns the cookie-signing and -encryption keys: from key when given
-// (MPCONSOLE_SESSION_KEY), else generated once and kept in the database so a restart
-// signs nobody out.
-func SessionKeys(ctx context.Context, st *store.Store, key string) ([][]byte, error) {
-	if key != "" {
-		sum := store.HashToken(key)
-		return [][]byte{[]byte(key), []byte(sum[:32])}, nil
-	}
-	hash, err := st.Secret(ctx, "session_hash_key", 64)
-	if err != nil {
-		return nil, err
-	}
-	block, err := st.Secret(ctx, "session_block_key", 32)
-	if err != nil {
-		return nil, err
-	}
-	return [][]byte{hash, block}, nil
-}
-
-// New builds the server around a store and the session key pair.
-func New(st *store.Store, keys [][]byte, opts Options) *Server {
+// New builds the server around a store whose master key is unlocked (st.UseMasterKey with
+// the same master key, from which the session cookies' signing key derives).
+func New(st *store.Store, master []byte, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.TokenDailyQuota <= 0 {
-		opts.TokenDailyQuota = DefaultTokenDailyQuota
+	opts.BaseURL = strings.TrimRight(opts.BaseURL, "/")
+	opts.SessionIdle = orDefault(opts.SessionIdle, DefaultSessionIdle)
+	opts.SessionMax = orDefault(opts.SessionMax, DefaultSessionMax)
+	opts.PasswordRefill = orDefault(opts.PasswordRefill, DefaultPasswordRefill)
+	if opts.PasswordAttempts <= 0 {
+		opts.PasswordAttempts = DefaultPasswordAttempts
 	}
 	if opts.MailFrom == "" {
 		opts.MailFrom = DefaultMailFrom
 	}
-	cs := sessions.NewCookieStore(keys...)
-	cs.Options = &sessions.Options{Path: "/", MaxAge: 7 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode}
-	s := &Server{store: st, sessions: cs, opts: opts, log: opts.Logger, actions: map[string]store.Action{}, pages: map[string]store.Action{}, nudge: make(chan struct{}, 1)}
+	s := &Server{store: st, opts: opts, log: opts.Logger, actions: map[string]store.Action{}, pages: map[string]store.Action{}, nudge: make(chan struct{}, 1),
+		api:     wxapi.New(st, wxapi.Options{TokenDailyQuota: opts.TokenDailyQuota, Logger: opts.Logger}),
+		limiter: newIPLimiter(opts.PasswordAttempts, opts.PasswordRefill, st.Now)}
 	s.echo = echo.New()
 	s.echo.HideBanner, s.echo.HidePort = true, true
 	s.echo.HTTPErrorHandler = s.handleError
+	s.echo.IPExtractor = ipExtractor(opts.TrustProxy)
+	codec := securecookie.New(store.DeriveKey(master, "session cookies", 32), nil)
+	codec.MaxAge(int(opts.SessionMax.Seconds()))
+	s.sessions = &dbSessions{st: st, codec: codec, ip: s.echo.IPExtractor,
+		limits: store.SessionLimits{Idle: opts.SessionIdle, Max: opts.SessionMax}}
+	s.csrfPlain, s.csrfSecure = csrf(false), csrf(true)
 	s.routes()
 	return s
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// ipExtractor is Echo's X-Forwarded-For reader trusting only the given proxies: loopback,
+// link-local and private addresses are not trusted unless listed.
+func ipExtractor(proxies []netip.Prefix) echo.IPExtractor {
+	trust := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range proxies {
+		_, n, err := net.ParseCIDR(p.String())
+		if err == nil {
+			trust = append(trust, echo.TrustIPRange(n))
+		}
+	}
+	return echo.ExtractIPFromXFFHeader(trust...)
+}
+
+// ParseProxies reads --trust-proxy: comma-separated addresses or CIDR prefixes.
+func ParseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("trust-proxy: %q is not an address or a prefix", f)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}
+
+// secure tells whether the browser reached us over https: --base-url says so, the
+// connection is TLS, or a trusted proxy says X-Forwarded-Proto: https. Cookies are Secure
+// then.
+func (s *Server) secure(c echo.Context) bool {
+	if strings.HasPrefix(s.opts.BaseURL, "https://") || c.IsTLS() {
+		return true
+	}
+	if c.Request().Header.Get(echo.HeaderXForwardedProto) != "https" {
+		return false
+	}
+	ap, err := netip.ParseAddrPort(c.Request().RemoteAddr)
+	if err != nil {
+		return false
+	}
+	for _, p := range s.opts.TrustProxy {
+		if p.Contains(ap.Addr().Unmap()) {
+			return true
+		}
+	}
+	return false
 }
 
 // ServeHTTP makes the server an http.Handler (for httptest and for the real listener).
@@ -124,6 +203,7 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(l) }()

@@ -21,7 +21,7 @@ const (
 func (s *Server) TransferCreate(c echo.Context) error {
 	acc := access(c)
 	f := formOf(c, "wechat_id")
-	tr, err := s.store.StartTransfer(c.Request().Context(), acc.Account.ID, f.V("wechat_id"))
+	tr, err := s.store.StartTransfer(c.Request().Context(), acc.Account.ID, f.V("wechat_id"), requester(c))
 	if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
 		f.Errors = ve.Fields
 		return s.membersPage(c, http.StatusUnprocessableEntity, views.MembersView{Transfer: f})
@@ -67,7 +67,9 @@ func (s *Server) TransferPage(c echo.Context) error {
 			s.save(c, sess)
 			return err
 		}
-		s.signOut(c)
+		if err := s.end(c, consoleSession); err != nil {
+			return err
+		}
 		s.flash(c, consoleSession, "transfer.done")
 		return seeOther(c, views.PathLogin)
 	}

@@ -75,6 +75,7 @@ func TestVerifyPersonalAndReminders(t *testing.T) {
 		{30 * 24 * time.Hour, "30"}, {8 * 24 * time.Hour, "30"}, {7 * 24 * time.Hour, "7"}, {time.Hour, "7"},
 	} {
 		e.clock.Advance(expires.Add(-tc.before).Sub(e.clock.Now()))
+		c = e.console(a, admin) // signed in again: the session timed out meanwhile (SPEC §6)
 		h := c.get("/home")
 		got := h.doc.Find(`[data-testid="auth-reminder"]`).AttrOr("data-threshold", "")
 		if got != tc.threshold {
@@ -85,6 +86,7 @@ func TestVerifyPersonalAndReminders(t *testing.T) {
 		}
 	}
 	e.clock.Advance(2 * time.Hour)
+	c = e.console(a, admin)
 	h := c.get("/home")
 	if h.doc.Find(`[data-testid="auth-status"]`).AttrOr("data-state", "") != "expired" || h.doc.Find(`[data-todo="todo.verify_expired"]`).Length() != 1 {
 		t.Fatal("/home does not show the expired authentication")

@@ -22,7 +22,11 @@ var signupFields = []string{"wechat_id", "nickname", "real_name", "id_number", "
 // is where the new identity goes afterwards.
 func (s *Server) WxSignupPage(c echo.Context) error {
 	f := views.Form{Values: map[string]string{"next": safeNext(c.QueryParam("next"))}}
-	return page(c, http.StatusOK, title(c, "wx.signup"), views.WxSignupPage(f))
+	return s.wxSignupForm(c, http.StatusOK, f)
+}
+
+func (s *Server) wxSignupForm(c echo.Context, status int, f views.Form) error {
+	return page(c, status, title(c, "wx.signup"), views.WxSignupPage(f))
 }
 
 // WxSignup stores the identity, signs it in and goes on to next.
@@ -33,7 +37,7 @@ func (s *Server) WxSignup(c echo.Context) error {
 		Password: c.FormValue("password"), RealName: f.V("real_name"), IDNumber: f.V("id_number"), BoundEmail: f.V("bound_email")})
 	if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
 		f.Errors = ve.Fields
-		return page(c, http.StatusUnprocessableEntity, title(c, "wx.signup"), views.WxSignupPage(f))
+		return s.wxSignupForm(c, http.StatusUnprocessableEntity, f)
 	} else if err != nil {
 		return err
 	}
@@ -45,25 +49,28 @@ func (s *Server) WxSignup(c echo.Context) error {
 
 // WxLoginPage signs in to the simulator; next says where to go back to.
 func (s *Server) WxLoginPage(c echo.Context) error {
-	f := views.Form{Values: map[string]string{"next": safeNext(c.QueryParam("next"))}}
-	return page(c, http.StatusOK, title(c, "wx.login"), views.WxLoginPage(f))
+	return s.wxLoginForm(c, http.StatusOK, views.Form{Values: map[string]string{"next": c.QueryParam("next")}})
+}
+
+func (s *Server) wxLoginForm(c echo.Context, status int, f views.Form) error {
+	f.Values["next"] = safeNext(f.V("next"))
+	return page(c, status, title(c, "wx.login"), views.WxLoginPage(f))
 }
 
 // WxLogin checks the WeChat ID and password.
 func (s *Server) WxLogin(c echo.Context) error {
 	f := formOf(c, "wechat_id", "next")
-	f.Values["next"] = safeNext(f.V("next"))
 	p, err := s.store.AuthenticatePerson(c.Request().Context(), f.V("wechat_id"), c.FormValue("password"))
 	if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
 		f.Errors = ve.Fields
-		return page(c, http.StatusUnprocessableEntity, title(c, "wx.login"), views.WxLoginPage(f))
+		return s.wxLoginForm(c, loginStatus(ve), f)
 	} else if err != nil {
 		return err
 	}
 	if err := s.wxSignIn(c, p.ID); err != nil {
 		return err
 	}
-	return seeOther(c, f.V("next"))
+	return seeOther(c, safeNext(f.V("next")))
 }
 
 // safeNext keeps the post-login redirect on this server's simulator and ops pages.
@@ -74,17 +81,20 @@ func safeNext(next string) string {
 	return views.PathWx
 }
 
+// wxSignIn starts a simulator session for the person under a new session id.
 func (s *Server) wxSignIn(c echo.Context, personID int64) error {
-	sess := s.session(c, wxSession)
+	sess, err := s.renew(c, wxSession)
+	if err != nil {
+		return err
+	}
 	sess.Values[keyWxPerson] = personID
 	return s.save(c, sess)
 }
 
-// WxLogout ends the simulator session (the console session is separate).
+// WxLogout ends the simulator session (the console session is separate): its row is
+// deleted, so a copy of the cookie opens nothing any more.
 func (s *Server) WxLogout(c echo.Context) error {
-	sess := s.session(c, wxSession)
-	delete(sess.Values, keyWxPerson)
-	if err := s.save(c, sess); err != nil {
+	if err := s.end(c, wxSession); err != nil {
 		return err
 	}
 	return seeOther(c, views.PathWxLogin)
@@ -97,27 +107,28 @@ func (s *Server) WxScanPage(c echo.Context) error {
 
 func (s *Server) wxScanPage(c echo.Context, status int, f views.Form) error {
 	ctx := c.Request().Context()
-	token := c.Param("token")
-	sc, err := s.store.ScanByToken(ctx, token)
+	v := views.WxScanView{Token: c.Param("token"), Form: f}
+	sc, err := s.store.ScanByToken(ctx, v.Token)
 	if err != nil {
 		return err
 	}
-	var acct store.Account
-	if sc.AccountID != 0 {
-		if acct, err = s.store.AccountByID(ctx, sc.AccountID); err != nil {
+	me := wxPersonOf(c)
+	v.Scan, v.State = sc, sc.State(s.store.Now())
+	if v.State != "pending" && sc.PersonID != me.ID && status == http.StatusOK {
+		status = http.StatusGone
+	}
+	if v.Refusal, err = s.store.ScanRefusal(ctx, sc, me.ID); err != nil {
+		return err
+	}
+	if sc.AccountID != 0 && v.Refusal == "" {
+		if v.Account, err = s.store.AccountByID(ctx, sc.AccountID); err != nil {
 			return err
 		}
 	}
-	me := wxPersonOf(c)
-	state := sc.State(s.store.Now())
-	if state != "pending" && sc.PersonID != me.ID && status == http.StatusOK {
-		status = http.StatusGone
-	}
-	label, err := s.scanLabel(c, sc)
-	if err != nil {
+	if v.Label, err = s.scanLabel(c, sc); err != nil {
 		return err
 	}
-	return page(c, status, title(c, "wx.scan"), views.WxScanPage(token, sc, state, acct, label, f))
+	return page(c, status, title(c, "wx.scan"), views.WxScanPage(v))
 }
 
 // scanLabel names what a scan asks, for the phone. A freeze_secret scan freezes an active

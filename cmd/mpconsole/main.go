@@ -43,9 +43,12 @@ Usage:
   mpconsole ops revoke WECHAT_ID       take the reviewer flag away
   mpconsole registry import FILE       load open-platform emails, one per line
   mpconsole backup FILE                write a consistent copy of the live database
+  mpconsole rekey --new-key-file FILE  wrap the data keys under a new master key (stop the server first)
 
-Every subcommand takes --db (env MPCONSOLE_DB, default mpconsole.db) and works while the
-server runs. Run "mpconsole COMMAND --help" for its flags.
+Every subcommand takes --db (env MPCONSOLE_DB, default mpconsole.db); ops, registry and
+backup work while the server runs. The master key is MPCONSOLE_SECRET_KEY, or the file
+--secret-key-file (default: the database file name + .key, created with mode 0600 on the
+first start): keep it with your backups. Run "mpconsole COMMAND --help" for its flags.
 `
 
 // run is the whole program behind main, with its inputs injected so tests can call it.
@@ -66,6 +69,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return registryCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "backup":
 		return backupCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "rekey":
+		return rekeyCommand(ctx, args[1:], getenv, stdout, stderr)
 	}
 	return usageError{fmt.Sprintf("unknown command %q", args[0])}
 }

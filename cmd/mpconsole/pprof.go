@@ -14,9 +14,8 @@ import (
 // routes, and only on a loopback address: profiles show the program's inner workings.
 // The returned function stops it.
 func startPprof(addr string) (func(), error) {
-	host, _, err := net.SplitHostPort(addr)
-	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-		return nil, usageError{fmt.Sprintf("MPCONSOLE_PPROF: %q is not a loopback address and port", addr)}
+	if err := checkPprofAddr(addr); err != nil {
+		return nil, err
 	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -31,4 +30,14 @@ func startPprof(addr string) (func(), error) {
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go hs.Serve(l)
 	return func() { hs.Close() }, nil
+}
+
+// checkPprofAddr refuses anything but a loopback address and port, before serve creates
+// any file.
+func checkPprofAddr(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return usageError{fmt.Sprintf("MPCONSOLE_PPROF: %q is not a loopback address and port", addr)}
+	}
+	return nil
 }

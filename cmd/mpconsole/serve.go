@@ -2,13 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/mail"
+	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"mpconsole/store"
@@ -18,7 +19,8 @@ import (
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs, db := newFlags("serve", "serve [flags]", getenv, stdout)
 	addr := fs.String("addr", envOr(getenv, "MPCONSOLE_ADDR", "127.0.0.1:8080"), "address to listen on (env MPCONSOLE_ADDR)")
-	base := fs.String("base-url", envOr(getenv, "MPCONSOLE_BASE_URL", ""), "absolute URL put in QR codes and mails, e.g. http://192.168.1.5:8080 (env MPCONSOLE_BASE_URL; default: taken from each request)")
+	base := fs.String("base-url", envOr(getenv, "MPCONSOLE_BASE_URL", ""), "absolute URL put in QR codes and mails, e.g. http://192.168.1.5:8080; the Host header is never used (env MPCONSOLE_BASE_URL; default: http:// + the listen address)")
+	keyFile := fs.String("secret-key-file", "", "file holding the master key that session and data keys derive from; created with mode 0600 when missing (MPCONSOLE_SECRET_KEY gives the key itself; default: the database file name + .key)")
 	smtpAddr := fs.String("smtp", envOr(getenv, "MPCONSOLE_SMTP", ""), "host:port of an SMTP relay; mail is sent instead of kept in /mailbox (env MPCONSOLE_SMTP)")
 	mailFrom := fs.String("mail-from", envOr(getenv, "MPCONSOLE_MAIL_FROM", web.DefaultMailFrom), "sender address of every mail, e.g. \"mpconsole <noreply@example.com>\" (env MPCONSOLE_MAIL_FROM)")
 	trustProxy := fs.String("trust-proxy", envOr(getenv, "MPCONSOLE_TRUST_PROXY", ""), "comma-separated addresses or CIDR prefixes of reverse proxies whose X-Forwarded-For names the API client for the IP whitelist (env MPCONSOLE_TRUST_PROXY; default: none, the connection's address counts)")
@@ -32,6 +34,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	freezeDelay := fs.Duration("freeze-delay", delayDefault, "how long freezing or unfreezing an AppSecret takes to take effect; the real platform waits 10m (env MPCONSOLE_FREEZE_DELAY; default: at once)")
+	idleDefault, err := envParsed(getenv, "MPCONSOLE_SESSION_IDLE", web.DefaultSessionIdle, time.ParseDuration)
+	if err != nil {
+		return err
+	}
+	sessionIdle := fs.Duration("session-idle", idleDefault, "a session ends after this long without a request (env MPCONSOLE_SESSION_IDLE)")
+	maxDefault, err := envParsed(getenv, "MPCONSOLE_SESSION_MAX", web.DefaultSessionMax, time.ParseDuration)
+	if err != nil {
+		return err
+	}
+	sessionMax := fs.Duration("session-max", maxDefault, "a session ends this long after sign-in, however busy (env MPCONSOLE_SESSION_MAX)")
 	demo := fs.Bool("demo", false, "seed a demo account with a person in every role into an empty database, and print how to sign in")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
@@ -49,12 +61,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if *freezeDelay < 0 {
 		return usageError{"freeze-delay: must not be negative"}
 	}
+	if *sessionIdle <= 0 || *sessionMax <= 0 {
+		return usageError{"session-idle, session-max: must be positive"}
+	}
 	if addr := getenv("MPCONSOLE_PPROF"); addr != "" {
-		stop, err := startPprof(addr)
-		if err != nil {
+		if err := checkPprofAddr(addr); err != nil {
 			return err
 		}
-		defer stop()
+	}
+	if *keyFile == "" {
+		*keyFile = keyFileFor(*db)
+	}
+	master, created, err := masterKey(getenv, *keyFile, true, stdout)
+	if err != nil {
+		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	st, err := store.Open(ctx, *db)
@@ -62,17 +82,32 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer st.Close()
-	keys, err := web.SessionKeys(ctx, st, getenv("MPCONSOLE_SESSION_KEY"))
-	if err != nil {
+	if err := st.UseMasterKey(ctx, master); err != nil {
+		if errors.Is(err, store.ErrWrongMasterKey) && created {
+			os.Remove(*keyFile) // made just now for a database that has a key elsewhere
+		}
 		return err
 	}
 	l, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	srv := web.New(st, keys, web.Options{BaseURL: strings.TrimRight(*base, "/"), SMTP: *smtpAddr, MailFrom: *mailFrom, Logger: logger,
-		TrustProxy: proxies, TokenDailyQuota: *quota, FreezeDelay: *freezeDelay})
-	url := "http://" + l.Addr().String()
+	// The profiles answer once the database is open and migrated, so whoever sees them
+	// answer may stop the server without interrupting a migration.
+	if addr := getenv("MPCONSOLE_PPROF"); addr != "" {
+		stop, err := startPprof(addr)
+		if err != nil {
+			l.Close()
+			return err
+		}
+		defer stop()
+	}
+	url := listenURL(l.Addr())
+	if *base == "" {
+		*base = url
+	}
+	srv := web.New(st, master, web.Options{BaseURL: *base, SMTP: *smtpAddr, MailFrom: *mailFrom, Logger: logger, TrustProxy: proxies,
+		TokenDailyQuota: *quota, FreezeDelay: *freezeDelay, SessionIdle: *sessionIdle, SessionMax: *sessionMax})
 	fmt.Fprintf(stdout, "mpconsole is serving %s (database %s)\n", url, *db)
 	fmt.Fprintf(stdout, "First run? Create a WeChat identity at %s/wx/signup, then register an account at %s/register.\n", url, url)
 	if *demo {
@@ -84,6 +119,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	err = srv.Serve(ctx, l)
 	logger.Info("server stopped")
 	return err
+}
+
+// listenURL is http:// + the address the server listens on, the default --base-url; an
+// unspecified host (0.0.0.0, ::) becomes localhost, which at least this machine reaches.
+func listenURL(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // envParsed reads a flag's default from the environment, parsed like the flag itself; a
