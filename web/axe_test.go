@@ -34,9 +34,18 @@ const axeRun = `axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.
 
 func awaitPromise(p *runtime.EvaluateParams) { t := true; p.AwaitPromise = &t }
 
+// jsStringIn evaluates expr in the tab, "" when it cannot.
+func jsStringIn(tab context.Context, expr string) string {
+	ctx, cancel := context.WithTimeout(tab, 10*time.Second)
+	defer cancel()
+	s, _ := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+	return s
+}
+
 // Every distinct page of every surface (signed out, each role, the simulated WeChat, ops),
 // with its dialogs open where it has them, in both languages: axe-core finds no serious
-// or critical violation (colour contrast, names, labels, landmarks…).
+// or critical violation (colour contrast, names, labels, landmarks…), and the strict CSP
+// blocked nothing on the way.
 func TestAccessibility(t *testing.T) {
 	src, err := os.ReadFile(axeSource)
 	if err != nil {
@@ -73,6 +82,9 @@ func TestAccessibility(t *testing.T) {
 				continue
 			}
 			runs++
+			if blocked := jsStringIn(tab, `JSON.stringify(window.cspBlocked || [])`); blocked != "[]" {
+				t.Errorf("%s (%s, %s): the CSP blocked %s", p.name, p.surface, lang, blocked)
+			}
 			var vs []axeViolation
 			if err := json.Unmarshal([]byte(out), &vs); err != nil {
 				t.Fatalf("axe answered %q: %v", out, err)

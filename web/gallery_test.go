@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"mpconsole/store"
@@ -149,6 +150,7 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		galleryPage{name: "filing", path: "/settings/filing"},
 		galleryPage{name: "verify", path: "/settings/verify"},
 		galleryPage{name: "password", path: "/settings/password"},
+		galleryPage{name: "sessions", path: "/settings/sessions"},
 		galleryPage{name: "members", path: "/members"},
 		galleryPage{name: "members-roles", path: fmt.Sprintf("/members/project/%d/roles", tm.devRow)},
 		galleryPage{name: "members-roles-dialog", path: "/members", steps: open(fmt.Sprintf(`a[data-dialog="roles-%d"]`, tm.devRow))},
@@ -237,11 +239,19 @@ func galleryTab(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	// The tab is made by the first action and lives as long as the context that action
 	// ran with: make it now, with ctx itself, so visits can run under timeouts of their own.
-	if err := chromedp.Do(ctx); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{Source: cspWatch})
+		return err
+	})); err != nil {
 		t.Fatal(err)
 	}
 	return ctx
 }
+
+// cspWatch records, in every page the tab opens, what the Content-Security-Policy blocked
+// (an inline script or style that slipped in), for the accessibility walk to report.
+const cspWatch = `window.cspBlocked = []; document.addEventListener("securitypolicyviolation",
+	e => window.cspBlocked.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " + (e.sourceFile || "") + ":" + e.lineNumber));`
 
 // visit opens p in lang at width: only the page's cookies and the language cookie, the
 // path (prepared if need be), and its steps, within 30 seconds.
