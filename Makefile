@@ -4,9 +4,12 @@ SHELL := /bin/bash
 GO    ?= go
 BIN   := bin/mpconsole
 ASSETS := static/assets/htmx.min.js static/assets/weui.min.css
+# Test-only: axe-core, injected into every page by the accessibility test; never embedded.
+TEST_ASSETS := web/testdata/axe.min.js
 TEMPL := $(wildcard views/*.templ)
+SHOTS ?= screenshots
 
-.PHONY: run test check generate build bench load profile assets clean
+.PHONY: run test check generate build bench load profile assets clean screenshots
 
 run: build
 	./$(BIN) serve
@@ -16,8 +19,15 @@ build: $(ASSETS) generate
 
 # -timeout: the web package's race-enabled suite takes 5–10 minutes on a busy 2-core
 # machine, close to go test's default limit of 10.
-test: $(ASSETS)
+test: $(ASSETS) $(TEST_ASSETS)
 	$(GO) test -race -count=1 -timeout 30m ./...
+
+# One PNG per page of every surface, in both languages, at 1366 and 390 px (the console
+# also at 1024), into $(SHOTS)/ (git-ignored), to look at every page after a change.
+screenshots: $(ASSETS)
+	rm -rf $(SHOTS)
+	E2E_REQUIRED=1 SCREENSHOTS=$(abspath $(SHOTS)) $(GO) test -count=1 -run '^TestScreenshotGallery$$' -timeout 20m ./web/
+	@echo "screenshots in $(SHOTS)/"
 
 bench: $(ASSETS)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
@@ -58,5 +68,9 @@ static/assets/htmx.min.js: node_modules/.package-lock.json
 static/assets/weui.min.css: node_modules/.package-lock.json
 	cp node_modules/weui/dist/style/weui.min.css $@
 
+web/testdata/axe.min.js: node_modules/.package-lock.json
+	mkdir -p web/testdata
+	cp node_modules/axe-core/axe.min.js $@
+
 clean:
-	rm -rf bin node_modules $(ASSETS)
+	rm -rf bin node_modules $(ASSETS) $(TEST_ASSETS) $(SHOTS)

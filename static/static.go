@@ -11,9 +11,9 @@ import (
 	"strings"
 )
 
-// assets holds our own stylesheets (committed) and the npm files that `make` copies in
-// (git-ignored): htmx.min.js and weui.min.css. Without the copies the pages still work as
-// plain forms.
+// assets holds our own stylesheets, app.js and the favicon (committed) and the npm files
+// that `make` copies in (git-ignored): htmx.min.js and weui.min.css, which the simulator's
+// pages are drawn with. Without the copies the pages still work as plain forms.
 //
 //go:embed assets
 var assets embed.FS
@@ -70,6 +70,8 @@ func Handler() http.Handler {
 			w.Header().Set("Content-Type", "text/css; charset=utf-8")
 		case strings.HasSuffix(name, ".js"):
 			w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		case strings.HasSuffix(name, ".svg"):
+			w.Header().Set("Content-Type", "image/svg+xml")
 		}
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		w.Header().Set("ETag", `"`+f.hash+`"`)

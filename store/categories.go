@@ -54,7 +54,8 @@ func categoriesTx(ctx context.Context, tx *sql.Tx, accountID int64) ([]AccountCa
 	return out, rows.Err()
 }
 
-// AddCategory adds a service category from the built-in tree. Personal subjects cannot
+// AddCategory adds a service category from the built-in tree; a second level that is not
+// under the chosen first level is a mismatch, not an unknown entry. Personal subjects cannot
 // pick categories closed to them; at most MaxCategories count (rejected ones do not), and
 // this is counted in the write transaction. A category needing a qualification waits in
 // review until ops approve it.
@@ -63,8 +64,10 @@ func (s *Store) AddCategory(ctx context.Context, accountID, personID int64, firs
 	switch {
 	case first == "" || !categoryFirstKnown(first):
 		return invalid("first", "category_invalid")
-	case !ok || node.First != first:
+	case !ok:
 		return invalid("second", "category_invalid")
+	case node.First != first:
+		return invalid("second", "category_mismatch")
 	}
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		a, err := doneAccountTx(ctx, tx, accountID)

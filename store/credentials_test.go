@@ -82,6 +82,18 @@ func (e *credEnv) resetSecret() string {
 	return secret
 }
 
+// setFrozen freezes or unfreezes the AppSecret through the administrator's freeze_secret
+// scan, the only way there is.
+func (e *credEnv) setFrozen(freeze bool, delay time.Duration) {
+	e.t.Helper()
+	ctx := context.Background()
+	token, err := e.st.StartSecretFreeze(ctx, e.acct.ID, freeze, Requester{})
+	must(e.t, err)
+	_, err = e.st.DecideScan(ctx, token, e.admin.ID, true)
+	must(e.t, err)
+	must(e.t, e.st.CompleteSecretFreeze(ctx, token, e.acct.ID, freeze, delay))
+}
+
 func (e *credEnv) call() APICall {
 	return APICall{AppID: e.acct.AppID, Secret: e.secret, IP: netip.MustParseAddr("127.0.0.1")}
 }
@@ -184,7 +196,7 @@ func TestAccessTokenLifetime(t *testing.T) {
 func TestFreezeDelay(t *testing.T) {
 	e := newCredEnv(t)
 	ctx := context.Background()
-	must(t, e.st.SetSecretFrozen(ctx, e.acct.ID, e.admin.ID, true, 10*time.Minute))
+	e.setFrozen(true, 10*time.Minute)
 	sec, err := e.st.AppSecretOf(ctx, e.acct.ID)
 	must(t, err)
 	if sec.State != SecretActive || sec.Pending != SecretFrozen {
@@ -196,11 +208,11 @@ func TestFreezeDelay(t *testing.T) {
 	e.advance(10 * time.Minute)
 	_, err = e.st.IssueAccessToken(ctx, e.call(), 10)
 	wantAPIError(t, err, APISecretFrozen)
-	must(t, e.st.SetSecretFrozen(ctx, e.acct.ID, e.admin.ID, false, 10*time.Minute))
+	e.setFrozen(false, 10*time.Minute)
 	e.advance(time.Minute)
 	_, err = e.st.IssueAccessToken(ctx, e.call(), 10)
 	wantAPIError(t, err, APISecretFrozen)
-	must(t, e.st.SetSecretFrozen(ctx, e.acct.ID, e.admin.ID, true, 10*time.Minute))
+	e.setFrozen(true, 10*time.Minute)
 	if sec, _ := e.st.AppSecretOf(ctx, e.acct.ID); sec.State != SecretFrozen || sec.Pending != "" {
 		t.Fatalf("freezing again before the unfreeze took effect should cancel it: %+v", sec)
 	}
@@ -290,12 +302,12 @@ func TestTokenQuotaUnderRace(t *testing.T) {
 func TestSecretResetFollowsTheStateInForce(t *testing.T) {
 	e := newCredEnv(t)
 	ctx := context.Background()
-	must(t, e.st.SetSecretFrozen(ctx, e.acct.ID, e.admin.ID, true, 10*time.Minute))
+	e.setFrozen(true, 10*time.Minute)
 	if _, err := e.st.StartSecretReset(ctx, e.acct.ID, Requester{}); err != nil {
 		t.Fatalf("reset while a freeze is only pending: %v", err)
 	}
 	e.advance(10 * time.Minute)
-	must(t, e.st.SetSecretFrozen(ctx, e.acct.ID, e.admin.ID, false, 10*time.Minute))
+	e.setFrozen(false, 10*time.Minute)
 	_, err := e.st.StartSecretReset(ctx, e.acct.ID, Requester{})
 	if ve := (*ValidationError)(nil); !errors.As(err, &ve) || ve.Fields[""] != "secret_frozen" {
 		t.Fatalf("reset while an unfreeze is only pending: %v, want secret_frozen", err)

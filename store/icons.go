@@ -175,3 +175,20 @@ func (s *Store) IconByAppID(ctx context.Context, appid string) (Icon, error) {
 	ic.UpdatedAt = parseTime(at)
 	return ic, nil
 }
+
+// IconETags gives the icon validator of each of the accounts that have an uploaded icon,
+// by AppID, for pages that list accounts with their icons (the others get a drawn one).
+func (s *Store) IconETags(ctx context.Context, appids ...string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, appid := range appids {
+		var etag string
+		err := s.read.QueryRowContext(ctx, `SELECT i.etag FROM icons i JOIN accounts a ON a.id = i.account_id WHERE a.appid = ?`, appid).Scan(&etag)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		} else if err != nil {
+			return nil, fmt.Errorf("icon of %s: %w", appid, err)
+		}
+		out[appid] = etag
+	}
+	return out, nil
+}

@@ -264,7 +264,7 @@ func (s *Store) RemoveMember(ctx context.Context, accountID, byPersonID int64, k
 			return fmt.Errorf("remove member %d: %w", memberID, err)
 		}
 		if kind == KindProject {
-			if err := endConsoleSessions(ctx, tx, accountID, personID, ""); err != nil {
+			if err := endConsoleSessions(ctx, tx, accountID, personID, "", SessionEndRemoved); err != nil {
 				return err
 			}
 		}

@@ -103,8 +103,8 @@ func TestEveryChangeIsLogged(t *testing.T) {
 		return s
 	}
 	first, second := secret(), secret()
-	must(t, st.SetSecretFrozen(ctx, a.ID, admin.ID, true, 0))
-	must(t, st.SetSecretFrozen(ctx, a.ID, admin.ID, false, 0))
+	must(t, st.CompleteSecretFreeze(ctx, scanned(PurposeFreezeSecret, a.ID), a.ID, true, 0))
+	must(t, st.CompleteSecretFreeze(ctx, scanned(PurposeFreezeSecret, a.ID), a.ID, false, 0))
 	must(t, st.SetIPWhitelist(ctx, a.ID, admin.ID, []string{"10.0.0.1"}))
 	must(t, st.SetIPWhitelist(ctx, a.ID, admin.ID, []string{"10.0.0.1", "192.168.0.0/16"}))
 	must(t, st.SetServerDomains(ctx, a.ID, admin.ID, map[string][]string{"request": {"https://api.example.com"}, "socket": {"wss://ws.example.com"}}))

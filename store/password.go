@@ -45,7 +45,7 @@ func (s *Store) ChangeAccountPassword(ctx context.Context, accountID, personID i
 		if n, _ := res.RowsAffected(); n == 0 {
 			return invalid("current_password", "password_wrong") // changed by someone else meanwhile
 		}
-		if err := endConsoleSessions(ctx, tx, accountID, 0, keep); err != nil {
+		if err := endConsoleSessions(ctx, tx, accountID, 0, keep, SessionEndPassword); err != nil {
 			return err
 		}
 		return s.logOp(ctx, tx, accountID, personID, opPasswordChanged, "", "")

@@ -168,3 +168,26 @@ func (s *Store) ConsoleAccounts(ctx context.Context, personID int64) ([]Account,
 	}
 	return out, rows.Err()
 }
+
+// AccountChoice is one account a person may sign in to, as the account picker shows it.
+type AccountChoice struct {
+	Account Account
+	Roles   Roles
+}
+
+// AccountChoices is ConsoleAccounts with the person's roles in each.
+func (s *Store) AccountChoices(ctx context.Context, personID int64) ([]AccountChoice, error) {
+	accounts, err := s.ConsoleAccounts(ctx, personID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AccountChoice, len(accounts))
+	for i, a := range accounts {
+		roles, err := rolesOf(ctx, s.read, a.ID, personID)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = AccountChoice{Account: a, Roles: roles}
+	}
+	return out, nil
+}

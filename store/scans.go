@@ -14,6 +14,7 @@ const (
 	PurposeLogin         = "login"
 	PurposeBindAdmin     = "bind_admin"
 	PurposeResetSecret   = "reset_secret"
+	PurposeFreezeSecret  = "freeze_secret"
 	PurposeTransferAdmin = "transfer_admin"
 	PurposeUploadKey     = "upload_key"
 )
@@ -205,7 +206,7 @@ func (s *Store) mayDecide(ctx context.Context, tx querier, sc Scan, personID int
 		if !roles.Can(ActView) {
 			return "not_a_member", nil
 		}
-	case PurposeResetSecret, PurposeUploadKey:
+	case PurposeResetSecret, PurposeFreezeSecret, PurposeUploadKey:
 		roles, err := rolesOf(ctx, tx, sc.AccountID, personID)
 		if err != nil {
 			return "", err

@@ -160,36 +160,76 @@ func (s *Store) newSecretTx(ctx context.Context, tx *sql.Tx, accountID, personID
 	return secret, s.logOp(ctx, tx, accountID, personID, action, "", "")
 }
 
-// SetSecretFrozen freezes or unfreezes the AppSecret: a frozen secret answers 40243 to
-// every API call. The change takes effect after delay (0: at once; the real platform waits
-// 10 minutes); undoing a change that has not taken effect yet cancels it at once.
-func (s *Store) SetSecretFrozen(ctx context.Context, accountID, personID int64, freeze bool, delay time.Duration) error {
+// StartSecretFreeze asks for the freeze_secret scan that freezing (freeze) or unfreezing
+// the AppSecret needs (SPEC §10); a secret already in the asked state is refused at once,
+// before anyone scans.
+func (s *Store) StartSecretFreeze(ctx context.Context, accountID int64, freeze bool, req Requester) (string, error) {
+	r, ok, err := secretRowTx(ctx, s.read, accountID)
+	if err != nil {
+		return "", err
+	}
+	if err := freezeRefusal(r, ok, freeze); err != nil {
+		return "", err
+	}
+	return s.CreateScan(ctx, PurposeFreezeSecret, accountID, 0, req)
+}
+
+// CompleteSecretFreeze spends the confirmed freeze_secret scan and freezes or unfreezes
+// the AppSecret. Only the administrator's confirmation counts, and the state is checked
+// again: it may have changed while the code waited.
+func (s *Store) CompleteSecretFreeze(ctx context.Context, token string, accountID int64, freeze bool, delay time.Duration) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		r, ok, err := secretRowTx(ctx, tx, accountID)
+		sc, err := s.consumeScan(ctx, tx, token, PurposeFreezeSecret, accountID)
 		if err != nil {
 			return err
 		}
-		switch {
-		case !ok:
-			return invalid("", "secret_missing")
-		case freeze && r.frozen:
-			return invalid("", "secret_frozen")
-		case !freeze && !r.frozen:
-			return invalid("", "secret_not_frozen")
+		roles, err := rolesOf(ctx, tx, accountID, sc.PersonID)
+		if err != nil {
+			return err
 		}
-		now := s.now()
-		at := now.Add(delay)
-		if now.Before(r.changesAt) {
-			at = now
+		if !roles.Has(RoleAdmin) {
+			return invalid("", "not_admin")
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE app_secrets SET frozen = ?, frozen_changed_at = ? WHERE account_id = ?`,
-			freeze, fmtTime(at), accountID); err != nil {
-			return fmt.Errorf("freeze secret of %d: %w", accountID, err)
-		}
-		action, summary := opSecretUnfrozen, change(SecretFrozen, SecretActive)
-		if freeze {
-			action, summary = opSecretFrozen, change(SecretActive, SecretFrozen)
-		}
-		return s.logOp(ctx, tx, accountID, personID, action, "", summary)
+		return s.setSecretFrozen(ctx, tx, accountID, sc.PersonID, freeze, delay)
 	})
+}
+
+// freezeRefusal is why the secret cannot be put in the asked state, or nil.
+func freezeRefusal(r secretRow, ok, freeze bool) error {
+	switch {
+	case !ok:
+		return invalid("", "secret_missing")
+	case freeze && r.frozen:
+		return invalid("", "secret_frozen")
+	case !freeze && !r.frozen:
+		return invalid("", "secret_not_frozen")
+	}
+	return nil
+}
+
+// setSecretFrozen freezes or unfreezes the AppSecret: a frozen secret answers 40243 to
+// every API call. The change takes effect after delay (0: at once; the real platform waits
+// 10 minutes); undoing a change that has not taken effect yet cancels it at once.
+func (s *Store) setSecretFrozen(ctx context.Context, tx *sql.Tx, accountID, personID int64, freeze bool, delay time.Duration) error {
+	r, ok, err := secretRowTx(ctx, tx, accountID)
+	if err != nil {
+		return err
+	}
+	if err := freezeRefusal(r, ok, freeze); err != nil {
+		return err
+	}
+	now := s.now()
+	at := now.Add(delay)
+	if now.Before(r.changesAt) {
+		at = now
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE app_secrets SET frozen = ?, frozen_changed_at = ? WHERE account_id = ?`,
+		freeze, fmtTime(at), accountID); err != nil {
+		return fmt.Errorf("freeze secret of %d: %w", accountID, err)
+	}
+	action, summary := opSecretUnfrozen, change(SecretFrozen, SecretActive)
+	if freeze {
+		action, summary = opSecretFrozen, change(SecretActive, SecretFrozen)
+	}
+	return s.logOp(ctx, tx, accountID, personID, action, "", summary)
 }

@@ -15,6 +15,23 @@ const (
 	SurfaceWx      = "wx"
 )
 
+// Why someone else ended a console session: its browser's sign-in page says so.
+const (
+	SessionEndPassword  = "password"  // the account's password was changed
+	SessionEndRemoved   = "removed"   // the person was removed from the project members
+	SessionEndTransfer  = "transfer"  // the person handed the administrator role on
+	SessionEndElsewhere = "elsewhere" // signed out from another browser's sessions page
+)
+
+// SessionEnded is LoadSession's answer for a session someone else ended; it counts as
+// ErrNotFound for callers that only need to know the session is gone.
+type SessionEnded struct{ Reason string }
+
+func (e SessionEnded) Error() string { return "session ended: " + e.Reason }
+
+// Is makes a SessionEnded an ErrNotFound to errors.Is.
+func (e SessionEnded) Is(target error) bool { return target == ErrNotFound }
+
 // SessionLimits are the timeouts of every session: Idle since its last request, Max since
 // it was created.
 type SessionLimits struct {
@@ -37,15 +54,16 @@ type Session struct {
 	IP         string
 	CreatedAt  time.Time
 	LastSeenAt time.Time
-	Current    bool // the browser that asked for the list
+	Current    bool   // the browser that asked for the list
+	Ended      string // why someone else ended it (a SessionEnd reason), or ""
 }
 
-const sessionColumns = `id, surface, COALESCE(account_id, 0), COALESCE(person_id, 0), data, user_agent, ip, created_at, last_seen_at`
+const sessionColumns = `id, surface, COALESCE(account_id, 0), COALESCE(person_id, 0), data, user_agent, ip, created_at, last_seen_at, ended`
 
 func scanSession(row interface{ Scan(...any) error }) (Session, error) {
 	var ss Session
 	var created, seen string
-	err := row.Scan(&ss.ID, &ss.Surface, &ss.AccountID, &ss.PersonID, &ss.Data, &ss.UserAgent, &ss.IP, &created, &seen)
+	err := row.Scan(&ss.ID, &ss.Surface, &ss.AccountID, &ss.PersonID, &ss.Data, &ss.UserAgent, &ss.IP, &created, &seen, &ss.Ended)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, ErrNotFound
 	} else if err != nil {
@@ -60,14 +78,21 @@ func (lim SessionLimits) expired(ss Session, now time.Time) bool {
 }
 
 // LoadSession finds the session of the cookie id: ErrNotFound when there is none, or it
-// timed out (then its row is deleted). A session last seen over a minute ago is stamped
-// with now and the browser's agent and address; more recent ones are only read.
+// timed out (then its row is deleted); SessionEnded, once, when someone else ended it. A
+// session last seen over a minute ago is stamped with now and the browser's agent and
+// address; more recent ones are only read.
 func (s *Store) LoadSession(ctx context.Context, id string, lim SessionLimits, agent, ip string) (Session, error) {
 	ss, err := scanSession(s.read.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id_hash = ?`, HashToken(id)))
 	if err != nil {
 		return Session{}, err
 	}
 	now := s.now()
+	if ss.Ended != "" && !lim.expired(ss, now) {
+		if err := s.DeleteSession(ctx, id); err != nil {
+			return Session{}, err
+		}
+		return Session{}, SessionEnded{Reason: ss.Ended}
+	}
 	if lim.expired(ss, now) {
 		if err := s.DeleteSession(ctx, id); err != nil {
 			return Session{}, err
@@ -112,7 +137,7 @@ func (s *Store) UpdateSession(ctx context.Context, id string, ss Session) (bool,
 	var found bool
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE sessions SET account_id = NULLIF(?, 0), person_id = NULLIF(?, 0), data = ?, last_seen_at = ?
-			WHERE id_hash = ?`, ss.AccountID, ss.PersonID, ss.Data, fmtTime(s.now()), HashToken(id))
+			WHERE id_hash = ? AND ended = ''`, ss.AccountID, ss.PersonID, ss.Data, fmtTime(s.now()), HashToken(id))
 		if err != nil {
 			return fmt.Errorf("update session: %w", err)
 		}
@@ -144,7 +169,7 @@ func (s *Store) MemberSessions(ctx context.Context, accountID, personID int64, c
 	for rows.Next() {
 		var ss Session
 		var created, seen string
-		if err := rows.Scan(&ss.ID, &ss.Surface, &ss.AccountID, &ss.PersonID, &ss.Data, &ss.UserAgent, &ss.IP, &created, &seen, &ss.Current); err != nil {
+		if err := rows.Scan(&ss.ID, &ss.Surface, &ss.AccountID, &ss.PersonID, &ss.Data, &ss.UserAgent, &ss.IP, &created, &seen, &ss.Ended, &ss.Current); err != nil {
 			return nil, err
 		}
 		ss.CreatedAt, ss.LastSeenAt = parseTime(created), parseTime(seen)
@@ -157,8 +182,8 @@ func (s *Store) MemberSessions(ctx context.Context, accountID, personID int64, c
 // anyone else's session is ErrNotFound.
 func (s *Store) EndMemberSession(ctx context.Context, accountID, personID, sessionID int64) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = ? AND surface = 'console' AND account_id = ? AND person_id = ?`,
-			sessionID, accountID, personID)
+		res, err := tx.ExecContext(ctx, `UPDATE sessions SET `+endSession+` WHERE id = ? AND surface = 'console' AND account_id = ? AND person_id = ?`,
+			SessionEndElsewhere, sessionID, accountID, personID)
 		if err != nil {
 			return fmt.Errorf("end session %d: %w", sessionID, err)
 		}
@@ -173,16 +198,20 @@ func (s *Store) EndMemberSession(ctx context.Context, accountID, personID, sessi
 // with cookie id keep.
 func (s *Store) EndOtherMemberSessions(ctx context.Context, accountID, personID int64, keep string) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		return endConsoleSessions(ctx, tx, accountID, personID, keep)
+		return endConsoleSessions(ctx, tx, accountID, personID, keep, SessionEndElsewhere)
 	})
 }
 
-// endConsoleSessions deletes the console sessions of account (of person only, unless 0),
-// except the one with cookie id keep (""). The password change, member removal and the
-// administrator transfer call it inside their own transaction.
-func endConsoleSessions(ctx context.Context, tx *sql.Tx, accountID, personID int64, keep string) error {
-	_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE surface = 'console' AND account_id = ?1
-		AND (?2 = 0 OR person_id = ?2) AND id_hash <> ?3`, accountID, personID, HashToken(keep))
+// endSession empties a session row and says why it ended (the first parameter): nothing of
+// it is left to sign in with, and its browser is told why on its next request.
+const endSession = `ended = ?, account_id = NULL, person_id = NULL, data = x''`
+
+// endConsoleSessions ends the console sessions of account (of person only, unless 0),
+// except the one with cookie id keep (""), for reason (a SessionEnd). The password change,
+// member removal and the administrator transfer call it inside their own transaction.
+func endConsoleSessions(ctx context.Context, tx *sql.Tx, accountID, personID int64, keep, reason string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE sessions SET `+endSession+` WHERE surface = 'console' AND account_id = ?
+		AND (? = 0 OR person_id = ?) AND id_hash <> ?`, reason, accountID, personID, personID, HashToken(keep))
 	if err != nil {
 		return fmt.Errorf("end sessions in %d: %w", accountID, err)
 	}

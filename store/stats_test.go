@@ -114,7 +114,7 @@ func TestStatsAPICalls(t *testing.T) {
 	_, err = e.st.StableAccessToken(ctx, e.call(), false)
 	wantAPIError(t, err, APIIPNotAllowed)
 	must(t, e.st.SetIPWhitelist(ctx, e.acct.ID, e.admin.ID, nil))
-	must(t, e.st.SetSecretFrozen(ctx, e.acct.ID, e.admin.ID, true, 0))
+	e.setFrozen(true, 0)
 	_, err = e.st.CodeToSession(ctx, e.call(), "no-such-code")
 	wantAPIError(t, err, APISecretFrozen)
 	// Refusals the web layer decides, and calls it serves with an access token.
@@ -128,7 +128,7 @@ func TestStatsAPICalls(t *testing.T) {
 	e.advance(time.Hour) // midnight: the quota starts again
 	_, err = e.st.IssueAccessToken(ctx, e.call(), 2)
 	wantAPIError(t, err, APISecretFrozen)
-	must(t, e.st.SetSecretFrozen(ctx, e.acct.ID, e.admin.ID, false, 0))
+	e.setFrozen(false, 0)
 	_, err = e.st.IssueAccessToken(ctx, e.call(), 2)
 	must(t, err)
 	e.advance(2 * time.Hour)

@@ -96,7 +96,7 @@ func (s *Store) CompleteTransfer(ctx context.Context, accountID int64, oldToken,
 		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET admin_person_id = ? WHERE id = ?`, out.ID, accountID); err != nil {
 			return fmt.Errorf("transfer administrator of %d: %w", accountID, err)
 		}
-		if err := endConsoleSessions(ctx, tx, accountID, a.AdminPersonID, ""); err != nil {
+		if err := endConsoleSessions(ctx, tx, accountID, a.AdminPersonID, "", SessionEndTransfer); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM members WHERE account_id = ? AND person_id = ? AND kind = 'project'`, accountID, out.ID); err != nil {

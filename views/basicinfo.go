@@ -17,8 +17,8 @@ const (
 	ItemCategories = "categories"
 )
 
-// BasicForms is the state of the one item that was just posted (its typed values and
-// errors, or that it was saved); every other item shows a fresh form.
+// BasicForms is the state of the one item that was opened for editing or just posted (its
+// typed values and errors, or that it was saved); every other item shows its read-only row.
 type BasicForms struct {
 	Item  string
 	Form  Form
@@ -27,10 +27,10 @@ type BasicForms struct {
 
 // formFor is the form of item: the posted one, or a fresh one holding current.
 func (p BasicForms) formFor(item string, current map[string]string) Form {
-	if p.Item == item && !p.Saved {
+	if p.open(item) && p.Form.Values != nil {
 		return p.Form
 	}
-	return Form{Values: current}
+	return Form{Values: current, Errors: p.Form.Errors}
 }
 
 func (p BasicForms) saved(item string) bool { return p.Item == item && p.Saved }
@@ -102,16 +102,77 @@ func categoriesUsed(cs []store.AccountCategory) int {
 	return n
 }
 
-// categoryOption is a second-level entry's label with its restrictions.
-func categoryOption(ctx context.Context, c store.Category) string {
+// categoryOption is a second-level entry's label with what it needs, and why it cannot
+// be picked (closed: a catalog id, or "").
+func categoryOption(ctx context.Context, c store.Category, closed string) string {
 	s := T(ctx, "category."+c.Key)
 	if c.Qualification {
 		s += " · " + T(ctx, "basic.category_needs_qualification")
 	}
-	if c.NotPersonal {
-		s += " · " + T(ctx, "basic.category_not_personal")
+	if closed != "" {
+		s += " — " + T(ctx, closed)
 	}
 	return s
 }
 
 func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+// open tells whether item's form is shown: the item was opened for editing or its post
+// failed.
+func (p BasicForms) open(item string) bool { return p.Item == item && !p.Saved }
+
+// CategoryDeleteConfirm asks before a category is deleted.
+func CategoryDeleteConfirm(ctx context.Context, c store.AccountCategory) Confirm {
+	return Confirm{
+		Title:    T(ctx, "basic.category_delete_title"),
+		Question: T(ctx, "basic.category_delete_question", map[string]any{"Name": categoryName(ctx, c.First, c.Second)}),
+		Action:   PathCategoryDelete(c.ID), Target: "#basic-categories", Swap: "outerHTML",
+		Button: "basic.delete", Back: PathBasic, TestID: "category-delete",
+	}
+}
+
+// categoryName is "first › second" in the page's language.
+func categoryName(ctx context.Context, first, second string) string {
+	return T(ctx, "category."+first) + " › " + T(ctx, "category."+second)
+}
+
+// categoryGroup is the first-level entry of key.
+func categoryGroup(key string) (store.CategoryGroup, bool) {
+	for _, g := range store.CategoryTree {
+		if g.Key == key {
+			return g, true
+		}
+	}
+	return store.CategoryGroup{}, false
+}
+
+// categoryClosed is why the account cannot add c (a catalog id), or "".
+func categoryClosed(b store.BasicInfo, c store.Category) string {
+	for _, have := range b.Categories {
+		if have.Second == c.Key && have.Status != store.CategoryRejected {
+			return "basic.category_added"
+		}
+	}
+	if c.NotPersonal && b.Account.Subject.Personal() {
+		return "basic.category_not_personal"
+	}
+	return ""
+}
+
+// categoryAnyOpen tells whether the account can add any second level of g.
+func categoryAnyOpen(b store.BasicInfo, g store.CategoryGroup) bool {
+	for _, c := range g.Children {
+		if categoryClosed(b, c) == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// or is a when it is set, else b.
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

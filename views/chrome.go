@@ -18,6 +18,15 @@ type Chrome struct {
 	Flash    string
 	Path     string
 	Mailbox  bool // the sandbox mailbox is on (no SMTP configured)
+	// Pages are the console pages that exist (their GET route is registered), each with
+	// the matrix row that guards it: the navigation shows a page only when it exists and
+	// the signed-in roles may open it.
+	Pages map[string]store.Action
+	// AccountIcon is the validator of the signed-in account's uploaded icon ("" draws one).
+	AccountIcon string
+	// OneTime marks a page that shows a one-time value: its language switch must not
+	// reload it (SPEC §10, the AppSecret).
+	OneTime bool
 }
 
 type chromeKey struct{}
@@ -61,23 +70,6 @@ func ariaInvalid(f Form, name string) string {
 	return "false"
 }
 
-// NavItem is one link of the console's left navigation.
-type NavItem struct {
-	Path   string
-	Label  string // catalog id
-	Action store.Action
-}
-
-// Nav lists the console sections; a link shows only to roles that may use it.
-var Nav = []NavItem{
-	{PathHome, "nav.home", store.ActView},
-	{PathBasic, "nav.basic", store.ActView},
-	{PathMembers, "nav.members", store.ActManageExperience},
-	{PathDevSettings, "nav.dev", store.ActViewDev},
-	{PathPassword, "nav.password", store.ActAccount},
-	{PathSessions, "nav.sessions", store.ActView},
-}
-
 func csrfHeader(ctx context.Context) string {
 	b, _ := json.Marshal(map[string]string{"X-CSRF-Token": chrome(ctx).CSRF})
 	return string(b)
@@ -105,6 +97,6 @@ func ChromeOf(ctx context.Context) *Chrome { return chrome(ctx) }
 func deliveryText(ctx context.Context, m store.Mail, now time.Time) string {
 	return T(ctx, "mailbox.delivery."+m.Delivery(now), map[string]any{
 		"Attempts": m.Attempts, "Error": m.LastError,
-		"Sent": m.SentAt.Local().Format("2006-01-02 15:04:05"), "Next": m.NextAttemptAt.Local().Format("2006-01-02 15:04:05"),
+		"Sent": stamp(m.SentAt), "Next": stamp(m.NextAttemptAt),
 	})
 }

@@ -38,11 +38,21 @@ func PathWxScan(token string) string { return "/wx/scan/" + url.PathEscape(token
 // PathSessionEnd signs out one browser on the sessions page.
 func PathSessionEnd(id int64) string { return fmt.Sprintf("/settings/sessions/%d/delete", id) }
 
-// PathOpsRegistryDelete removes one open-platform registry entry.
+// PathOpsRegistryDelete removes one open-platform registry entry (POST); its GET asks first.
 func PathOpsRegistryDelete(id int64) string { return fmt.Sprintf("/ops/registry/%d/delete", id) }
 
 // PathWxLoginNext signs in to the simulator and comes back to next.
-func PathWxLoginNext(next string) string { return PathWxLogin + "?next=" + url.QueryEscape(next) }
+func PathWxLoginNext(next string) string { return withNext(PathWxLogin, next) }
+
+// PathWxSignupNext signs up to the simulator and goes on to next.
+func PathWxSignupNext(next string) string { return withNext(PathWxSignup, next) }
+
+func withNext(path, next string) string {
+	if next == "" {
+		return path
+	}
+	return path + "?next=" + url.QueryEscape(next)
+}
 
 // StepPath is the wizard page of an unfinished registration's step.
 func StepPath(step string) string {

@@ -6,7 +6,8 @@ import (
 	"strings"
 )
 
-// PathCategoryDelete removes one of the account's service categories.
+// PathCategoryDelete removes one of the account's service categories (POST); its GET asks
+// first.
 func PathCategoryDelete(id int64) string {
 	return fmt.Sprintf("/settings/basic/categories/%d/delete", id)
 }

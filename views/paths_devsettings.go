@@ -12,3 +12,12 @@ func PathDevSecretShow(token string) string { return "/dev/settings/secret/" + u
 
 // PathWxAppOpen opens a mini program in the simulated WeChat.
 func PathWxAppOpen(appid string) string { return "/wx/apps/" + url.PathEscape(appid) + "/open" }
+
+// PathDevSecretFreezeWait is the page that waits for the freeze_secret scan of a freeze
+// (or, freeze false, an unfreeze).
+func PathDevSecretFreezeWait(token string, freeze bool) string {
+	if freeze {
+		return "/dev/settings/secret/freeze/" + url.PathEscape(token)
+	}
+	return "/dev/settings/secret/unfreeze/" + url.PathEscape(token)
+}

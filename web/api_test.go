@@ -289,7 +289,15 @@ func TestAPICode2SessionMinuteQuota(t *testing.T) {
 // A frozen AppSecret answers 40243 on every call that carries it.
 func TestAPIFrozen(t *testing.T) {
 	e := newAPIEnv(t)
-	if err := e.st.SetSecretFrozen(context.Background(), e.acct.ID, e.admin.ID, true, 0); err != nil {
+	ctx := context.Background()
+	token, err := e.st.StartSecretFreeze(ctx, e.acct.ID, true, store.Requester{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.st.DecideScan(ctx, token, e.admin.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.CompleteSecretFreeze(ctx, token, e.acct.ID, true, 0); err != nil {
 		t.Fatal(err)
 	}
 	const msg = "AppSecret已被冻结，请登录小程序平台解冻后再次调用。"

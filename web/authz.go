@@ -75,7 +75,7 @@ func (s *Server) chrome(next echo.HandlerFunc) echo.HandlerFunc {
 		r := c.Request()
 		lang := s.language(c)
 		token, _ := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
-		ch := &views.Chrome{CSRF: token, Path: r.URL.Path, Mailbox: s.opts.SMTP == ""}
+		ch := &views.Chrome{CSRF: token, Path: r.URL.Path, Mailbox: s.opts.SMTP == "", Pages: s.pages}
 		sessName := consoleSession
 		if isWxPath(r.URL.Path) {
 			sessName = wxSession
@@ -149,15 +149,37 @@ func (s *Server) member(a store.Action) echo.MiddlewareFunc {
 				return err
 			}
 			if acc == nil {
+				if err := s.sayWhySignedOut(c); err != nil {
+					return err
+				}
 				return seeOther(c, views.PathLogin)
 			}
 			chromeOf(c).Access = acc
+			icons, err := s.store.IconETags(c.Request().Context(), acc.Account.AppID)
+			if err != nil {
+				return err
+			}
+			chromeOf(c).AccountIcon = icons[acc.Account.AppID]
 			if !acc.Roles.Can(a) {
 				return forbidden(c, a)
 			}
 			return next(c)
 		}
 	}
+}
+
+// sayWhySignedOut leaves the sign-in page a message when someone else ended this browser's
+// console session (a password change, a removal, a transfer, a sign-out from the sessions
+// page): the browser lands there knowing why.
+func (s *Server) sayWhySignedOut(c echo.Context) error {
+	sess := s.session(c, consoleSession)
+	reason := stringValue(sess, keyEnded)
+	if reason == "" {
+		return nil
+	}
+	delete(sess.Values, keyEnded)
+	sess.Values[keyFlash] = "login.signed_out_" + reason
+	return s.save(c, sess)
 }
 
 // access is the signed-in member of a route guarded by member.

@@ -199,16 +199,17 @@ func seatHeader() string {
 	return strings.Join(names, " | ")
 }
 
-// The left navigation shows exactly the sections each role may open, written out from
-// SPEC §9 rather than derived from the code that draws it.
+// The left navigation shows exactly the sections each role may open, in the real
+// console's menu order (home; manage; development; settings), written out from SPEC §9
+// rather than derived from the code that draws it.
 func TestNavFollowsTheMatrix(t *testing.T) {
 	e := newEnv(t)
 	tm := newTeam(e)
 	want := map[string]string{
-		"administrator": "[/home /settings/basic /members /dev/settings /settings/password /settings/sessions]",
-		"operator":      "[/home /settings/basic /members /settings/sessions]",
-		"developer":     "[/home /settings/basic /members /dev/settings /settings/sessions]",
-		"analyst":       "[/home /settings/basic /members /settings/sessions]",
+		"administrator": "[/home /members /dev/settings /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions]",
+		"operator":      "[/home /members /settings/basic /settings/filing /settings/verify /settings/sessions]",
+		"developer":     "[/home /members /dev/settings /settings/basic /settings/sessions]",
+		"analyst":       "[/home /members /settings/basic /settings/sessions]",
 	}
 	for _, s := range seats[:4] {
 		r := e.console(tm.a, *s.who(tm)).get("/home")
@@ -228,6 +229,11 @@ func TestConsoleRoutesUseSpecRows(t *testing.T) {
 	want := map[string]store.Action{
 		"GET /home":                                  store.ActView,
 		"GET /settings/basic":                        store.ActView,
+		"GET /settings/basic/name":                   store.ActEditBasic,
+		"GET /settings/basic/icon":                   store.ActEditBasic,
+		"GET /settings/basic/intro":                  store.ActEditBasic,
+		"GET /settings/basic/categories":             store.ActEditBasic,
+		"GET /settings/basic/categories/:id/delete":  store.ActEditBasic,
 		"POST /settings/basic/name":                  store.ActEditBasic,
 		"POST /settings/basic/icon":                  store.ActEditBasic,
 		"POST /settings/basic/intro":                 store.ActEditBasic,
@@ -246,20 +252,27 @@ func TestConsoleRoutesUseSpecRows(t *testing.T) {
 		"POST /settings/sessions/others/delete":      store.ActView,
 		"GET /members":                               store.ActManageExperience,
 		"POST /members/project":                      store.ActManageProject,
+		"GET /members/project/:id/roles":             store.ActManageProject,
 		"POST /members/project/:id/roles":            store.ActManageProject,
+		"GET /members/project/:id/delete":            store.ActManageProject,
 		"POST /members/project/:id/delete":           store.ActManageProject,
 		"POST /members/experience":                   store.ActManageExperience,
+		"GET /members/experience/:id/delete":         store.ActManageExperience,
 		"POST /members/experience/:id/delete":        store.ActManageExperience,
 		"POST /members/admin/transfer":               store.ActManageProject,
 		"GET /members/admin/transfer":                store.ActManageProject,
 		"GET /dev/settings":                          store.ActViewDev,
+		"GET /dev/settings/ip-whitelist":             store.ActEditDev,
 		"POST /dev/settings/ip-whitelist":            store.ActEditDev,
+		"GET /dev/settings/domains":                  store.ActEditDev,
 		"POST /dev/settings/domains":                 store.ActEditDev,
 		"POST /dev/settings/secret":                  store.ActSecret,
 		"GET /dev/settings/secret/wait/:token":       store.ActSecret,
 		"GET /dev/settings/secret/:token":            store.ActSecret,
 		"POST /dev/settings/secret/freeze":           store.ActSecret,
 		"POST /dev/settings/secret/unfreeze":         store.ActSecret,
+		"GET /dev/settings/secret/freeze/:token":     store.ActSecret,
+		"GET /dev/settings/secret/unfreeze/:token":   store.ActSecret,
 	}
 	got := newEnv(t).srv.ConsoleActions()
 	for route, a := range want {

@@ -78,3 +78,43 @@ func (s *Server) BasicCategoryDelete(c echo.Context) error {
 	err = s.store.DeleteCategory(c.Request().Context(), acc.Account.ID, acc.Person.ID, id)
 	return s.basicSaved(c, views.ItemCategories, views.Form{}, err)
 }
+
+// BasicNameEdit opens the name's form: in place for htmx, else the page with it open.
+func (s *Server) BasicNameEdit(c echo.Context) error { return s.basicEdit(c, views.ItemName) }
+
+// BasicIconEdit opens the icon's upload form.
+func (s *Server) BasicIconEdit(c echo.Context) error { return s.basicEdit(c, views.ItemIcon) }
+
+// BasicIntroEdit opens the introduction's form.
+func (s *Server) BasicIntroEdit(c echo.Context) error { return s.basicEdit(c, views.ItemIntro) }
+
+// BasicCategoryPicker opens the category picker at its first step, or at its second with
+// ?first= (the step htmx fetches when the first select changes, and the no-JS "next").
+func (s *Server) BasicCategoryPicker(c echo.Context) error {
+	f := views.Form{Values: map[string]string{"first": c.QueryParam("first")}}
+	return s.basicAnswer(c, http.StatusOK, views.BasicForms{Item: views.ItemCategories, Form: f})
+}
+
+func (s *Server) basicEdit(c echo.Context, item string) error {
+	return s.basicAnswer(c, http.StatusOK, views.BasicForms{Item: item})
+}
+
+// BasicCategoryDeleteConfirm asks before deleting a category, on a page of its own (the
+// dialog of the basic page, for browsers without JavaScript).
+func (s *Server) BasicCategoryDeleteConfirm(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	b, err := s.store.BasicInfoOf(c.Request().Context(), access(c).Account.ID)
+	if err != nil {
+		return err
+	}
+	for _, cat := range b.Categories {
+		if cat.ID == id {
+			confirm := views.CategoryDeleteConfirm(c.Request().Context(), cat)
+			return page(c, http.StatusOK, confirm.Title, views.ConfirmActionPage(confirm))
+		}
+	}
+	return echo.ErrNotFound
+}

@@ -31,7 +31,8 @@ func biWaitFor(t *testing.T, ctx context.Context, expr string) {
 	}
 }
 
-// An administrator renames the mini program and uploads an icon in a real browser.
+// An administrator renames the mini program and uploads an icon in a real browser, each
+// through its row's 修改 link, which opens the form in place.
 func TestBrowserEditNameAndIcon(t *testing.T) {
 	e := newEnv(t)
 	admin := e.person("admin_one", "张三")
@@ -51,13 +52,15 @@ func TestBrowserEditNameAndIcon(t *testing.T) {
 	if err := os.WriteFile(icon, biImage(t, "png", 90, 60), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err := chromedp.Do(ctx, signIn, chromedp.Navigate(e.http.URL+"/settings/basic"), chromedp.WaitVisible(`input[name="name"]`),
+	err := chromedp.Do(ctx, signIn, chromedp.Navigate(e.http.URL+"/settings/basic"),
+		chromedp.Click(`a[data-testid="edit-basic-name"]`), chromedp.WaitVisible(`input[name="name"]`),
 		chromedp.SendKeys(`input[name="name"]`, "浏览器天气"), chromedp.Click(`#basic-name button[type="submit"]`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	biWaitFor(t, ctx, `(document.querySelector('[data-testid="name-value"]') || {}).textContent.includes('浏览器天气')`)
-	err = chromedp.Do(ctx, chromedp.WaitVisible(`input[name="icon"]`), chromedp.SetUploadFiles(`input[name="icon"]`, []string{icon}),
+	err = chromedp.Do(ctx, chromedp.Click(`a[data-testid="edit-basic-icon"]`),
+		chromedp.WaitVisible(`input[name="icon"]`), chromedp.SetUploadFiles(`input[name="icon"]`, []string{icon}),
 		chromedp.Click(`#basic-icon button[type="submit"]`))
 	if err != nil {
 		t.Fatal(err)

@@ -85,7 +85,7 @@ func TestCategories(t *testing.T) {
 	}{
 		{"finance", "finance.bank", "second", "category_not_allowed"},
 		{"life", "life.wedding", "second", "category_not_allowed"},
-		{"tool", "education.info", "second", "category_invalid"},
+		{"tool", "education.info", "second", "category_mismatch"},
 		{"tool", "tool.teleport", "second", "category_invalid"},
 		{"nonsense", "tool.weather", "first", "category_invalid"},
 		{"tool", "tool.weather", "second", "category_duplicate"},
@@ -149,8 +149,8 @@ func TestBasicEditForbiddenForDeveloper(t *testing.T) {
 	c := e.console(a, dev)
 	r := c.get("/settings/basic")
 	wantStatus(t, r, http.StatusOK)
-	if r.testid("app-id") != a.AppID || r.doc.Find("form").Length() > 1 { // the logout form only
-		t.Fatalf("a developer sees %d forms", r.doc.Find("form").Length())
+	if r.testid("app-id") != a.AppID || r.doc.Find("main form").Length() != 0 || r.doc.Find(`main [data-testid^="edit-"]`).Length() != 0 {
+		t.Fatalf("a developer sees %d forms and %d edit links", r.doc.Find("main form").Length(), r.doc.Find(`main [data-testid^="edit-"]`).Length())
 	}
 	if r.doc.Find(`a[href="/settings/filing"]`).Length() != 0 {
 		t.Fatal("a developer sees the filing link")

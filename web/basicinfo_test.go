@@ -40,19 +40,42 @@ func TestBasicPageShowsIdentity(t *testing.T) {
 	if r.doc.Find(`a[href="/settings/filing"]`).Length() == 0 || r.doc.Find(`a[href="/settings/verify"]`).Length() == 0 {
 		t.Error("no links to filing and authentication")
 	}
-	firsts := map[string]bool{}
-	r.doc.Find(`select[name="first"] option`).Each(func(_ int, s *goquery.Selection) { firsts[s.AttrOr("value", "")] = true })
-	seconds := r.doc.Find(`select[name="second"] option`)
-	if len(firsts) < 10 || seconds.Length() < 30 {
-		t.Fatalf("%d first-level and %d second-level options", len(firsts), seconds.Length())
+	if r.doc.Find(`a[data-testid="edit-basic-categories"][href="/settings/basic/categories"]`).Length() != 1 {
+		t.Error("no link that opens the category picker")
 	}
-	seconds.Each(func(_ int, s *goquery.Selection) {
-		first := s.AttrOr("data-first", "")
-		if !firsts[first] || !strings.HasPrefix(s.AttrOr("value", ""), first+".") {
-			t.Errorf("option %q has data-first %q", s.AttrOr("value", ""), first)
+	// The picker: first-level options, then for each the second levels under it, each
+	// carrying its data-first.
+	c := e.console(a, admin)
+	pick := c.get("/settings/basic/categories")
+	wantStatus(t, pick, http.StatusOK)
+	var firsts []string
+	pick.doc.Find(`select[name="first"] option`).Each(func(_ int, s *goquery.Selection) {
+		if v := s.AttrOr("value", ""); v != "" {
+			firsts = append(firsts, v)
 		}
 	})
-	if r.doc.Find(`option[value="tool.weather"]`).Length() != 1 || r.doc.Find(`option[value="education.online"]`).Length() != 1 {
+	if pick.doc.Find(`select[name="second"]`).Length() != 0 {
+		t.Error("second-level options are offered before a first level is chosen")
+	}
+	seconds := map[string]string{}
+	for _, first := range firsts {
+		step := c.get("/settings/basic/categories?first=" + first)
+		wantStatus(t, step, http.StatusOK)
+		if got := step.doc.Find(`form[method="post"] input[type="hidden"][name="first"]`).AttrOr("value", ""); got != first {
+			t.Errorf("the second step of %s posts first=%q", first, got)
+		}
+		step.doc.Find(`select[name="second"] option`).Each(func(_ int, s *goquery.Selection) {
+			v := s.AttrOr("value", "")
+			seconds[v] = s.AttrOr("data-first", "")
+			if s.AttrOr("data-first", "") != first || !strings.HasPrefix(v, first+".") {
+				t.Errorf("under %s: option %q has data-first %q", first, v, s.AttrOr("data-first", ""))
+			}
+		})
+	}
+	if len(firsts) < 10 || len(seconds) < 30 {
+		t.Fatalf("%d first-level and %d second-level options", len(firsts), len(seconds))
+	}
+	if seconds["tool.weather"] != "tool" || seconds["education.online"] != "education" {
 		t.Error("the tree lacks 工具 › 天气 or 教育 › 在线教育")
 	}
 }

@@ -17,6 +17,9 @@ import (
 
 const chromiumPath = "/usr/bin/chromium"
 
+// offLocalHost resolves to the test server in the browser, but is not a secure context.
+const offLocalHost = "mpconsole.test"
+
 var (
 	browserOnce   sync.Once
 	browserCtx    context.Context
@@ -45,6 +48,9 @@ func newBrowser(t *testing.T) context.Context {
 			chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
 			chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 			chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
+			// A name that is not localhost, so a page can be opened outside a secure
+			// context, as from another machine on the network.
+			chromedp.Flag("host-resolver-rules", "MAP "+offLocalHost+" 127.0.0.1"),
 			chromedp.WindowSize(1280, 900))
 		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 		ctx, cancel := chromedp.NewContext(alloc)
@@ -55,11 +61,18 @@ func newBrowser(t *testing.T) context.Context {
 	if browserErr != nil {
 		t.Fatalf("start chromium: %v", browserErr)
 	}
-	ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	tab, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
+	// The tab lives as long as the context its first action ran with: make it with tab
+	// itself, so it outlives the test's timeout and the failure screenshot still works.
+	if err := chromedp.Do(tab); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	ctx, cancelTimeout := context.WithTimeout(tab, 60*time.Second)
 	t.Cleanup(func() {
 		if t.Failed() {
-			shot, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+			sctx, cancelShot := context.WithTimeout(tab, 10*time.Second)
+			shot, err := chromedp.Run(sctx, chromedp.CaptureScreenshot())
+			cancelShot()
 			if err == nil {
 				dir := filepath.Join(os.TempDir(), "mpconsole-e2e")
 				p := filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "_")+".png")

@@ -13,12 +13,22 @@ import (
 
 // DevSettingsPage is the credential page: AppID, AppSecret state, whitelist, domains.
 func (s *Server) DevSettingsPage(c echo.Context) error {
-	return s.devSettingsPage(c, http.StatusOK, views.Form{})
+	return s.devSettingsPage(c, http.StatusOK, views.Form{}, "")
 }
 
-// devSettingsPage renders the page with f's errors; fields f does not carry show what is
-// stored.
-func (s *Server) devSettingsPage(c echo.Context, status int, f views.Form) error {
+// IPWhitelistEdit opens the whitelist's form: in place for htmx, else the page with it open.
+func (s *Server) IPWhitelistEdit(c echo.Context) error {
+	return s.devSettingsPage(c, http.StatusOK, views.Form{}, "ips")
+}
+
+// DomainsEdit opens the server domains' form.
+func (s *Server) DomainsEdit(c echo.Context) error {
+	return s.devSettingsPage(c, http.StatusOK, views.Form{}, "domains")
+}
+
+// devSettingsPage renders the page with f's errors and the form of open shown; fields f
+// does not carry show what is stored.
+func (s *Server) devSettingsPage(c echo.Context, status int, f views.Form, open string) error {
 	ctx := c.Request().Context()
 	acc := access(c)
 	sec, err := s.store.AppSecretOf(ctx, acc.Account.ID)
@@ -40,7 +50,7 @@ func (s *Server) devSettingsPage(c echo.Context, status int, f views.Form) error
 			f.Values[k] = strings.Join(ds.Domains[k], "\n")
 		}
 	}
-	v := views.DevSettingsView{Account: acc.Account, Secret: sec, APIBase: s.opts.BaseURL, Form: f}
+	v := views.DevSettingsView{Account: acc.Account, Secret: sec, APIBase: s.opts.BaseURL, Form: f, Open: open}
 	return page(c, status, title(c, "dev.title"), views.DevSettingsPage(v))
 }
 
@@ -48,7 +58,7 @@ func (s *Server) devSettingsPage(c echo.Context, status int, f views.Form) error
 func (s *Server) devSettingsResult(c echo.Context, err error, f views.Form, flash string) error {
 	if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
 		f.Errors = ve.Fields
-		return s.devSettingsPage(c, http.StatusUnprocessableEntity, f)
+		return s.devSettingsPage(c, http.StatusUnprocessableEntity, f, "")
 	} else if err != nil {
 		return err
 	}
@@ -76,20 +86,60 @@ func (s *Server) DomainsSave(c echo.Context) error {
 	return s.devSettingsResult(c, err, f, "dev.domains_saved")
 }
 
-// SecretFreeze freezes the AppSecret: the API refuses it (40243) until unfrozen.
-func (s *Server) SecretFreeze(c echo.Context) error { return s.secretFrozen(c, true) }
+// SecretFreeze starts freezing the AppSecret: a freeze_secret scan that only the
+// administrator can confirm; then the API refuses the secret (40243) until unfrozen.
+func (s *Server) SecretFreeze(c echo.Context) error { return s.secretFreezeStart(c, true) }
 
-// SecretUnfreeze makes a frozen AppSecret work again.
-func (s *Server) SecretUnfreeze(c echo.Context) error { return s.secretFrozen(c, false) }
+// SecretUnfreeze starts unfreezing a frozen AppSecret, with the same scan.
+func (s *Server) SecretUnfreeze(c echo.Context) error { return s.secretFreezeStart(c, false) }
 
-func (s *Server) secretFrozen(c echo.Context, freeze bool) error {
-	acc := access(c)
-	err := s.store.SetSecretFrozen(c.Request().Context(), acc.Account.ID, acc.Person.ID, freeze, s.opts.FreezeDelay)
-	flash := "dev.secret_unfrozen_done"
-	if freeze {
-		flash = "dev.secret_frozen_done"
+func (s *Server) secretFreezeStart(c echo.Context, freeze bool) error {
+	token, err := s.store.StartSecretFreeze(c.Request().Context(), access(c).Account.ID, freeze, requester(c))
+	if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
+		return s.devSettingsPage(c, http.StatusUnprocessableEntity, views.Form{Errors: ve.Fields}, "")
+	} else if err != nil {
+		return err
 	}
-	return s.devSettingsResult(c, err, views.Form{}, flash)
+	return seeOther(c, views.PathDevSecretFreezeWait(token, freeze))
+}
+
+// SecretFreezeWaitPage waits for the freeze scan; once it is confirmed, this GET freezes.
+func (s *Server) SecretFreezeWaitPage(c echo.Context) error { return s.secretFreezeWait(c, true) }
+
+// SecretUnfreezeWaitPage waits for the unfreeze scan; once it is confirmed, this GET
+// unfreezes.
+func (s *Server) SecretUnfreezeWaitPage(c echo.Context) error { return s.secretFreezeWait(c, false) }
+
+func (s *Server) secretFreezeWait(c echo.Context, freeze bool) error {
+	ctx := c.Request().Context()
+	token, acc := c.Param("token"), access(c)
+	sc, err := s.store.ScanFor(ctx, token, store.PurposeFreezeSecret, acc.Account.ID)
+	if err != nil {
+		return err
+	}
+	if sc.Used {
+		return seeOther(c, views.PathDevSettings)
+	}
+	what, done, renew := "unfreeze", "dev.secret_unfrozen_done", views.PathDevSecretUnfreeze
+	if freeze {
+		what, done, renew = "freeze", "dev.secret_frozen_done", views.PathDevSecretFreeze
+	}
+	f, status := views.Form{}, http.StatusOK
+	if sc.State(s.store.Now()) == "confirmed" {
+		err := s.store.CompleteSecretFreeze(ctx, token, acc.Account.ID, freeze, s.opts.FreezeDelay)
+		ve := (*store.ValidationError)(nil)
+		switch {
+		case errors.As(err, &ve):
+			f.Errors, status = ve.Fields, http.StatusConflict
+		case err != nil:
+			return err
+		default:
+			s.flash(c, consoleSession, done)
+			return seeOther(c, views.PathDevSettings)
+		}
+	}
+	v := s.scanView(c, token, sc, views.PathDevSecretFreezeWait(token, freeze), renew)
+	return page(c, status, title(c, "dev.wait_title."+what), views.SecretWaitPage(v, f, what))
 }
 
 // SecretCreate starts generating (or resetting) the AppSecret: a reset_secret scan that
@@ -97,7 +147,7 @@ func (s *Server) secretFrozen(c echo.Context, freeze bool) error {
 func (s *Server) SecretCreate(c echo.Context) error {
 	token, err := s.store.StartSecretReset(c.Request().Context(), access(c).Account.ID, requester(c))
 	if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
-		return s.devSettingsPage(c, http.StatusUnprocessableEntity, views.Form{Errors: ve.Fields})
+		return s.devSettingsPage(c, http.StatusUnprocessableEntity, views.Form{Errors: ve.Fields}, "")
 	} else if err != nil {
 		return err
 	}
@@ -134,20 +184,24 @@ func (s *Server) SecretWaitPage(c echo.Context) error {
 		}
 	}
 	v := s.scanView(c, token, sc, views.PathDevSecretWait(token), views.PathDevSecret)
-	return page(c, status, title(c, "dev.wait_title"), views.SecretWaitPage(v, f))
+	return page(c, status, title(c, "dev.wait_title.reset"), views.SecretWaitPage(v, f, "reset"))
 }
 
 // SecretShowPage shows the new AppSecret once: the store deletes it in the transaction
-// that reads it, so any later GET (a reload, a replayed cookie) is 410. Nothing of it is
-// cached.
+// that reads it, so any later GET (a reload, a replayed cookie) is 410, with a page that
+// says so and how to get a new one. Nothing of it is cached, and the page's language
+// switch is off: it would be such a later GET.
 func (s *Server) SecretShowPage(c echo.Context) error {
 	token := c.Param("token")
 	if _, err := s.secretScan(c, token); err != nil {
 		return err
 	}
 	secret, err := s.store.TakeOneTime(c.Request().Context(), store.OneTimeAppSecret, token, access(c).Account.ID)
-	if err != nil {
+	if errors.Is(err, store.ErrGone) {
+		return page(c, http.StatusGone, title(c, "dev.gone_title"), views.SecretGonePage())
+	} else if err != nil {
 		return err
 	}
+	chromeOf(c).OneTime = true
 	return page(c, http.StatusOK, title(c, "dev.once_title"), views.SecretOncePage(secret))
 }

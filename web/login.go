@@ -134,11 +134,20 @@ func (s *Server) picker(c echo.Context) int64 {
 }
 
 func (s *Server) pickPage(c echo.Context, status int, person int64, f views.Form) error {
-	accounts, err := s.store.ConsoleAccounts(c.Request().Context(), person)
+	ctx := c.Request().Context()
+	choices, err := s.store.AccountChoices(ctx, person)
 	if err != nil {
 		return err
 	}
-	return page(c, status, title(c, "login.pick_title"), views.PickAccountPage(accounts, f))
+	appids := make([]string, len(choices))
+	for i, ch := range choices {
+		appids[i] = ch.Account.AppID
+	}
+	icons, err := s.store.IconETags(ctx, appids...)
+	if err != nil {
+		return err
+	}
+	return page(c, status, title(c, "login.pick_title"), views.PickAccountPage(choices, icons, f))
 }
 
 // LoginPick ends scan login with the account the person picked; their roles there are

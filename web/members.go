@@ -114,3 +114,55 @@ func (s *Server) memberDelete(c echo.Context, kind string) error {
 	}
 	return s.membersDone(c, "members.removed_notice")
 }
+
+// memberOf finds row id in the account's list of kind; anything else is a 404.
+func (s *Server) memberOf(c echo.Context, kind string) (store.Member, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return store.Member{}, err
+	}
+	lists, err := s.store.Members(c.Request().Context(), access(c).Account.ID)
+	if err != nil {
+		return store.Member{}, err
+	}
+	list := lists.Experience
+	if kind == store.KindProject {
+		list = lists.Project
+	}
+	for _, m := range list {
+		if m.ID == id {
+			return m, nil
+		}
+	}
+	return store.Member{}, echo.ErrNotFound
+}
+
+// MemberRolesPage is the roles change on a page of its own (the dialog without
+// JavaScript).
+func (s *Server) MemberRolesPage(c echo.Context) error {
+	m, err := s.memberOf(c, store.KindProject)
+	if err != nil {
+		return err
+	}
+	f := views.Form{Values: map[string]string{"roles": m.Roles.String()}}
+	return page(c, http.StatusOK, title(c, "members.edit_roles_title"), views.MemberRolesPage(m, f))
+}
+
+// MemberProjectDeleteConfirm asks before removing a project member.
+func (s *Server) MemberProjectDeleteConfirm(c echo.Context) error {
+	return s.memberDeleteConfirm(c, store.KindProject)
+}
+
+// MemberExperienceDeleteConfirm asks before removing an experience member.
+func (s *Server) MemberExperienceDeleteConfirm(c echo.Context) error {
+	return s.memberDeleteConfirm(c, store.KindExperience)
+}
+
+func (s *Server) memberDeleteConfirm(c echo.Context, kind string) error {
+	m, err := s.memberOf(c, kind)
+	if err != nil {
+		return err
+	}
+	confirm := views.MemberRemoveConfirm(c.Request().Context(), kind, m)
+	return page(c, http.StatusOK, confirm.Title, views.ConfirmActionPage(confirm))
+}

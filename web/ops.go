@@ -49,3 +49,23 @@ func (s *Server) OpsRegistryDelete(c echo.Context) error {
 	s.flash(c, wxSession, "ops.registry_deleted")
 	return seeOther(c, views.PathOpsRegistry)
 }
+
+// OpsRegistryDeleteConfirm asks before deleting a registry entry, on a page of its own (the
+// dialog of the registry page, for browsers without JavaScript).
+func (s *Server) OpsRegistryDeleteConfirm(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	entries, err := s.store.Registry(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.ID == id {
+			confirm := views.RegistryDeleteConfirm(c.Request().Context(), e)
+			return page(c, http.StatusOK, confirm.Title, views.ConfirmActionPage(confirm))
+		}
+	}
+	return echo.ErrNotFound
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -55,6 +56,11 @@ func (s *Server) routes() {
 
 	// Basic info, filing and WeChat authentication (SPEC §7, §8).
 	s.console(http.MethodGet, "/settings/basic", s.BasicPage, store.ActView)
+	s.console(http.MethodGet, "/settings/basic/name", s.BasicNameEdit, store.ActEditBasic)
+	s.console(http.MethodGet, "/settings/basic/icon", s.BasicIconEdit, store.ActEditBasic)
+	s.console(http.MethodGet, "/settings/basic/intro", s.BasicIntroEdit, store.ActEditBasic)
+	s.console(http.MethodGet, "/settings/basic/categories", s.BasicCategoryPicker, store.ActEditBasic)
+	s.console(http.MethodGet, "/settings/basic/categories/:id/delete", s.BasicCategoryDeleteConfirm, store.ActEditBasic)
 	s.console(http.MethodPost, "/settings/basic/name", s.BasicNameSave, store.ActEditBasic)
 	s.console(http.MethodPost, "/settings/basic/icon", s.BasicIconSave, store.ActEditBasic)
 	s.console(http.MethodPost, "/settings/basic/intro", s.BasicIntroSave, store.ActEditBasic)
@@ -70,22 +76,29 @@ func (s *Server) routes() {
 	// Members and the administrator (SPEC §9).
 	s.console(http.MethodGet, "/members", s.MembersPage, store.ActManageExperience)
 	s.console(http.MethodPost, "/members/project", s.MemberProjectCreate, store.ActManageProject)
+	s.console(http.MethodGet, "/members/project/:id/roles", s.MemberRolesPage, store.ActManageProject)
 	s.console(http.MethodPost, "/members/project/:id/roles", s.MemberRolesUpdate, store.ActManageProject)
+	s.console(http.MethodGet, "/members/project/:id/delete", s.MemberProjectDeleteConfirm, store.ActManageProject)
 	s.console(http.MethodPost, "/members/project/:id/delete", s.MemberProjectDelete, store.ActManageProject)
 	s.console(http.MethodPost, "/members/experience", s.MemberExperienceCreate, store.ActManageExperience)
+	s.console(http.MethodGet, "/members/experience/:id/delete", s.MemberExperienceDeleteConfirm, store.ActManageExperience)
 	s.console(http.MethodPost, "/members/experience/:id/delete", s.MemberExperienceDelete, store.ActManageExperience)
 	s.console(http.MethodPost, "/members/admin/transfer", s.TransferCreate, store.ActManageProject)
 	s.console(http.MethodGet, "/members/admin/transfer", s.TransferPage, store.ActManageProject)
 
 	// Development settings (SPEC §10).
 	s.console(http.MethodGet, views.PathDevSettings, s.DevSettingsPage, store.ActViewDev)
+	s.console(http.MethodGet, views.PathDevIPWhitelist, s.IPWhitelistEdit, store.ActEditDev)
 	s.console(http.MethodPost, views.PathDevIPWhitelist, s.IPWhitelistSave, store.ActEditDev)
+	s.console(http.MethodGet, views.PathDevDomains, s.DomainsEdit, store.ActEditDev)
 	s.console(http.MethodPost, views.PathDevDomains, s.DomainsSave, store.ActEditDev)
 	s.console(http.MethodPost, views.PathDevSecret, s.SecretCreate, store.ActSecret)
 	s.console(http.MethodGet, "/dev/settings/secret/wait/:token", s.SecretWaitPage, store.ActSecret)
 	s.console(http.MethodGet, "/dev/settings/secret/:token", s.SecretShowPage, store.ActSecret)
 	s.console(http.MethodPost, views.PathDevSecretFreeze, s.SecretFreeze, store.ActSecret)
 	s.console(http.MethodPost, views.PathDevSecretUnfreeze, s.SecretUnfreeze, store.ActSecret)
+	s.console(http.MethodGet, "/dev/settings/secret/freeze/:token", s.SecretFreezeWaitPage, store.ActSecret)
+	s.console(http.MethodGet, "/dev/settings/secret/unfreeze/:token", s.SecretUnfreezeWaitPage, store.ActSecret)
 
 	// Simulated WeChat (SPEC §3).
 	s.html(http.MethodGet, "/wx", s.WxHome, s.wxPerson)
@@ -109,6 +122,7 @@ func (s *Server) routes() {
 	s.html(http.MethodGet, "/ops", s.OpsQueue, s.operator)
 	s.html(http.MethodGet, "/ops/registry", s.OpsRegistry, s.operator)
 	s.html(http.MethodPost, "/ops/registry", s.OpsRegistryAdd, s.operator)
+	s.html(http.MethodGet, "/ops/registry/:id/delete", s.OpsRegistryDeleteConfirm, s.operator)
 	s.html(http.MethodPost, "/ops/registry/:id/delete", s.OpsRegistryDelete, s.operator)
 	s.html(http.MethodGet, views.PathOpsMailbox, s.OpsMailboxPage, s.operator)
 
@@ -128,10 +142,14 @@ func (s *Server) html(method, path string, h echo.HandlerFunc, m ...echo.Middlew
 }
 
 // console registers a console route behind the permission check for action, and records
-// the pair for the route × role test.
+// the pair for the route × role test; a page (a GET without parameters) also becomes one
+// the navigation may show.
 func (s *Server) console(method, path string, h echo.HandlerFunc, action store.Action, m ...echo.MiddlewareFunc) {
 	s.html(method, path, h, append([]echo.MiddlewareFunc{s.member(action)}, m...)...)
 	s.actions[method+" "+path] = action
+	if method == http.MethodGet && !strings.Contains(path, ":") {
+		s.pages[path] = action
+	}
 }
 
 // securityHeaders are SPEC §19's headers on every answer: scripts and styles from this

@@ -71,6 +71,9 @@ type Server struct {
 	limiter  *ipLimiter
 	// actions records the permission of every console route, for the route × role test.
 	actions map[string]store.Action
+	// pages are the console pages (GET routes without parameters) with their permission,
+	// for the navigation.
+	pages map[string]store.Action
 	// csrfPlain and csrfSecure guard the HTML forms; the second sets a Secure cookie.
 	csrfPlain, csrfSecure echo.MiddlewareFunc
 	// nudge wakes the outbox worker when a request has queued mail.
@@ -93,7 +96,7 @@ func New(st *store.Store, master []byte, opts Options) *Server {
 	if opts.MailFrom == "" {
 		opts.MailFrom = DefaultMailFrom
 	}
-	s := &Server{store: st, opts: opts, log: opts.Logger, actions: map[string]store.Action{}, nudge: make(chan struct{}, 1),
+	s := &Server{store: st, opts: opts, log: opts.Logger, actions: map[string]store.Action{}, pages: map[string]store.Action{}, nudge: make(chan struct{}, 1),
 		api:     wxapi.New(st, wxapi.Options{TokenDailyQuota: opts.TokenDailyQuota, Logger: opts.Logger, BaseURL: opts.BaseURL}),
 		limiter: newIPLimiter(opts.PasswordAttempts, opts.PasswordRefill, st.Now)}
 	s.echo = echo.New()

@@ -31,6 +31,9 @@ const (
 	keyPickUntil    = "pick_until"    // unix time until which that pick may be made
 	keyAdminScan    = "admin_scan"    // token of the pending bind_admin scan
 	keyFlash        = "flash"
+	// keyEnded says why someone else ended the session the cookie named (a store.SessionEnd
+	// reason). It lives only in the request's fresh session and is never saved.
+	keyEnded = "ended"
 )
 
 // Simulator session keys.
@@ -66,7 +69,11 @@ func (d *dbSessions) New(r *http.Request, name string) (*sessions.Session, error
 		return sess, nil
 	}
 	row, err := d.st.LoadSession(r.Context(), id, d.limits, r.UserAgent(), d.ip(r))
-	if errors.Is(err, store.ErrNotFound) {
+	var ended store.SessionEnded
+	if errors.As(err, &ended) {
+		sess.Values[keyEnded] = ended.Reason
+		return sess, nil
+	} else if errors.Is(err, store.ErrNotFound) {
 		return sess, nil
 	} else if err != nil {
 		return sess, err
@@ -92,6 +99,7 @@ func (d *dbSessions) Save(r *http.Request, w http.ResponseWriter, sess *sessions
 		http.SetCookie(w, sessions.NewCookie(sess.Name(), "", sess.Options))
 		return nil
 	}
+	delete(sess.Values, keyEnded)
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(sess.Values); err != nil {
 		return err

@@ -16,20 +16,23 @@ func (s *Server) WxHome(c echo.Context) error {
 	return page(c, http.StatusOK, title(c, "wx.me"), views.WxHomePage(wxPersonOf(c)))
 }
 
-var signupFields = []string{"wechat_id", "nickname", "real_name", "id_number", "bound_email"}
+var signupFields = []string{"wechat_id", "nickname", "real_name", "id_number", "bound_email", "next"}
 
-// WxSignupPage creates a WeChat identity.
+// WxSignupPage creates a WeChat identity; next (a scanned code the person signed up for)
+// is where the new identity goes afterwards.
 func (s *Server) WxSignupPage(c echo.Context) error {
-	return s.wxSignupForm(c, http.StatusOK, views.Form{})
+	f := views.Form{Values: map[string]string{"next": safeNext(c.QueryParam("next"))}}
+	return s.wxSignupForm(c, http.StatusOK, f)
 }
 
 func (s *Server) wxSignupForm(c echo.Context, status int, f views.Form) error {
 	return page(c, status, title(c, "wx.signup"), views.WxSignupPage(f))
 }
 
-// WxSignup stores the identity and signs it in.
+// WxSignup stores the identity, signs it in and goes on to next.
 func (s *Server) WxSignup(c echo.Context) error {
 	f := formOf(c, signupFields...)
+	f.Values["next"] = safeNext(f.V("next"))
 	p, err := s.store.CreatePerson(c.Request().Context(), store.NewPerson{WechatID: f.V("wechat_id"), Nickname: f.V("nickname"),
 		Password: c.FormValue("password"), RealName: f.V("real_name"), IDNumber: f.V("id_number"), BoundEmail: f.V("bound_email")})
 	if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
@@ -41,7 +44,7 @@ func (s *Server) WxSignup(c echo.Context) error {
 	if err := s.wxSignIn(c, p.ID); err != nil {
 		return err
 	}
-	return seeOther(c, views.PathWx)
+	return seeOther(c, f.V("next"))
 }
 
 // WxLoginPage signs in to the simulator; next says where to go back to.
@@ -122,7 +125,26 @@ func (s *Server) wxScanPage(c echo.Context, status int, f views.Form) error {
 			return err
 		}
 	}
+	if v.Label, err = s.scanLabel(c, sc); err != nil {
+		return err
+	}
 	return page(c, status, title(c, "wx.scan"), views.WxScanPage(v))
+}
+
+// scanLabel names what a scan asks, for the phone. A freeze_secret scan freezes an active
+// AppSecret and unfreezes a frozen one, so the phone says which.
+func (s *Server) scanLabel(c echo.Context, sc store.Scan) (string, error) {
+	if sc.Purpose != store.PurposeFreezeSecret {
+		return "scan.purpose." + sc.Purpose, nil
+	}
+	sec, err := s.store.AppSecretOf(c.Request().Context(), sc.AccountID)
+	if err != nil {
+		return "", err
+	}
+	if sec.Pending == store.SecretActive || (sec.Pending == "" && sec.State == store.SecretFrozen) {
+		return "scan.purpose.unfreeze_secret", nil
+	}
+	return "scan.purpose.freeze_secret", nil
 }
 
 // WxScanDecide confirms or rejects a scan as the signed-in person.

@@ -20,7 +20,15 @@ func (s *Server) wxAppsPage(c echo.Context, status int, f views.Form) error {
 	if err != nil {
 		return err
 	}
-	return page(c, status, title(c, "wx.apps"), views.WxAppsPage(apps, f))
+	appids := make([]string, len(apps))
+	for i, a := range apps {
+		appids[i] = a.AppID
+	}
+	icons, err := s.store.IconETags(c.Request().Context(), appids...)
+	if err != nil {
+		return err
+	}
+	return page(c, status, title(c, "wx.apps"), views.WxAppsPage(apps, icons, f))
 }
 
 // WxAppOpen opens a mini program (field version: online or trial, default the first the
@@ -38,5 +46,9 @@ func (s *Server) WxAppOpen(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return page(c, http.StatusOK, title(c, "wx.apps"), views.WxCodePage(a.Name, appid, code))
+	icons, err := s.store.IconETags(ctx, appid)
+	if err != nil {
+		return err
+	}
+	return page(c, http.StatusOK, title(c, "wx.apps"), views.WxCodePage(a.Name, appid, icons[appid], code))
 }

@@ -1,0 +1,115 @@
+// Progressive enhancements of the server-rendered pages; every page works without this
+// file. Served from 'self' under the strict CSP: no inline handlers anywhere.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  // Copy buttons (data-copy): the Clipboard API where the page is a secure context
+  // (https, localhost), else a selected, off-screen text field and execCommand — which
+  // still works on http://192.168.x.y, where navigator.clipboard is missing. Either way
+  // the button then says "copied" for a moment.
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).then(function () { return true; }, function () { return fallbackCopy(text); });
+    }
+    return Promise.resolve(fallbackCopy(text));
+  }
+  function fallbackCopy(text) {
+    var field = document.createElement("textarea");
+    field.value = text;
+    field.setAttribute("readonly", "");
+    field.className = "sr-only";
+    document.body.appendChild(field);
+    field.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(field);
+    return ok;
+  }
+  function copied(button, ok) {
+    if (!ok) return;
+    var label = button.querySelector(".copy-label") || button;
+    if (!button.dataset.label) button.dataset.label = label.textContent;
+    label.textContent = button.dataset.copied || button.dataset.label;
+    button.classList.add("copied");
+    clearTimeout(button.copyTimer);
+    button.copyTimer = setTimeout(function () {
+      label.textContent = button.dataset.label;
+      button.classList.remove("copied");
+    }, 2000);
+  }
+
+  // Dialogs: a link with data-dialog opens that <dialog> modal instead of its page; one
+  // drawn open by the server (a failed post) becomes modal too; data-close-dialog (a link
+  // back, without JavaScript) closes the dialog it is in.
+  function upgradeDialogs(root) {
+    root.querySelectorAll("dialog[open]").forEach(function (d) {
+      if (d.matches(":modal")) return;
+      d.close();
+      d.showModal();
+    });
+  }
+
+  // After an inline error, focus goes to the first invalid field; a form opened in place
+  // gets the focus on its first field.
+  function focusFirst(root, opened) {
+    var bad = root.querySelector('[aria-invalid="true"]');
+    if (bad) { bad.focus(); return; }
+    if (opened) {
+      var field = root.querySelector("form input:not([type=hidden]), form select, form textarea");
+      if (field) field.focus();
+    }
+  }
+
+  document.addEventListener("click", function (ev) {
+    var copy = ev.target.closest("[data-copy]");
+    if (copy) {
+      copyText(copy.dataset.copy).then(function (ok) { copied(copy, ok); });
+      return;
+    }
+    var closer = ev.target.closest("[data-close-dialog]");
+    var open = closer && closer.closest("dialog");
+    if (open) {
+      ev.preventDefault();
+      open.close();
+      return;
+    }
+    var opener = ev.target.closest("a[data-dialog]");
+    if (opener) {
+      var dialog = document.getElementById(opener.dataset.dialog);
+      if (dialog && dialog.showModal) {
+        ev.preventDefault();
+        dialog.showModal();
+      }
+      return;
+    }
+    // A click outside an open menu (<details data-menu>) closes it.
+    document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+      if (!menu.contains(ev.target)) menu.open = false;
+    });
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape") return;
+    document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    upgradeDialogs(document);
+    focusFirst(document.getElementById("content") || document, false);
+  });
+  // htmx swapped something in: a failed post focuses its first invalid field, a form
+  // opened by an edit link (data-focus-form) its first field; polls and other GETs leave
+  // the focus where it is.
+  document.addEventListener("htmx:afterSettle", function (ev) {
+    upgradeDialogs(document);
+    var cfg = ev.detail.requestConfig || {};
+    var opened = cfg.verb === "get";
+    if (opened && !(cfg.elt && cfg.elt.hasAttribute("data-focus-form"))) return;
+    var target = ev.detail.target;
+    if (target && !target.isConnected && target.id) target = document.getElementById(target.id);
+    focusFirst(target || document.getElementById("content") || document, opened);
+  });
+})();
