@@ -118,6 +118,16 @@ func (s *Server) routes() {
 	s.html(http.MethodGet, views.PathWxApps, s.WxAppsPage, s.wxPerson)
 	s.html(http.MethodPost, "/wx/apps/:appid/open", s.WxAppOpen, s.wxPerson)
 
+	// The simulator's phone number, subscriptions and service notifications (SPEC §17).
+	s.html(http.MethodGet, views.PathWxProfile, s.WxProfilePage, s.wxPerson)
+	s.html(http.MethodPost, views.PathWxProfile, s.WxProfileSave, s.wxPerson)
+	s.html(http.MethodGet, "/wx/apps/:appid", s.WxAppLaunch, s.wxPerson)
+	s.html(http.MethodGet, "/wx/apps/:appid/services", s.WxAppServicesPage, s.wxPerson)
+	s.html(http.MethodPost, "/wx/apps/:appid/phone", s.WxAppPhoneShare, s.wxPerson)
+	s.html(http.MethodPost, "/wx/apps/:appid/subscribe", s.WxAppSubscribe, s.wxPerson)
+	s.html(http.MethodGet, views.PathWxNotices, s.WxNoticesPage, s.wxPerson)
+	s.html(http.MethodGet, "/wx/notices/:id/open", s.WxNoticeOpen, s.wxPerson)
+
 	// Ops (SPEC §3).
 	s.html(http.MethodGet, "/ops", s.OpsQueue, s.operator)
 	s.html(http.MethodGet, "/ops/registry", s.OpsRegistry, s.operator)

@@ -16,7 +16,7 @@ func (s *Server) WxHome(c echo.Context) error {
 	return page(c, http.StatusOK, title(c, "wx.me"), views.WxHomePage(wxPersonOf(c)))
 }
 
-var signupFields = []string{"wechat_id", "nickname", "real_name", "id_number", "bound_email", "next"}
+var signupFields = []string{"wechat_id", "nickname", "real_name", "id_number", "bound_email", "phone", "next"}
 
 // WxSignupPage creates a WeChat identity; next (a scanned code the person signed up for)
 // is where the new identity goes afterwards.
@@ -34,7 +34,7 @@ func (s *Server) WxSignup(c echo.Context) error {
 	f := formOf(c, signupFields...)
 	f.Values["next"] = safeNext(f.V("next"))
 	p, err := s.store.CreatePerson(c.Request().Context(), store.NewPerson{WechatID: f.V("wechat_id"), Nickname: f.V("nickname"),
-		Password: c.FormValue("password"), RealName: f.V("real_name"), IDNumber: f.V("id_number"), BoundEmail: f.V("bound_email")})
+		Password: c.FormValue("password"), RealName: f.V("real_name"), IDNumber: f.V("id_number"), BoundEmail: f.V("bound_email"), Phone: f.V("phone")})
 	if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
 		f.Errors = ve.Fields
 		return s.wxSignupForm(c, http.StatusUnprocessableEntity, f)
