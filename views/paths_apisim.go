@@ -8,13 +8,12 @@ import (
 // The simulator's phone number, subscriptions and service notifications, and the console's
 // subscribe messages and content-security words (SPEC §17, §18).
 const (
-	PathWxProfile           = "/wx/profile"
-	PathWxNotices           = "/wx/notices"
-	PathMessages            = "/messages"
-	PathMessagesNew         = "/messages/new"
-	PathDevSecurityWords    = "/dev/settings/security-words"
-	securityWordsSectionID  = "security-words"
-	messagesLibrarySearchID = "library-search"
+	PathWxProfile          = "/wx/profile"
+	PathWxNotices          = "/wx/notices"
+	PathMessages           = "/messages"
+	PathMessagesNew        = "/messages/new"
+	PathDevSecurityWords   = "/dev/settings/security-words"
+	securityWordsSectionID = "security-words"
 )
 
 // PathWxAppServices is the opened mini program's phone-number and subscription page.
@@ -29,13 +28,12 @@ func PathWxAppSubscribe(appid string) string {
 }
 
 // PathWxNoticeOpen opens the mini program of a service notification at its page.
-func PathWxNoticeOpen(id int64) string { return PathWxNotices + "/" + strconv.FormatInt(id, 10) + "/open" }
+func PathWxNoticeOpen(id int64) string {
+	return PathWxNotices + "/" + strconv.FormatInt(id, 10) + "/open"
+}
 
 // PathMessageNew is the form that adds library template tid to the account.
 func PathMessageNew(tid int) string { return PathMessagesNew + "?tid=" + strconv.Itoa(tid) }
-
-// PathMessagesSearch searches the library.
-func PathMessagesSearch(q string) string { return PathMessages + "?q=" + url.QueryEscape(q) }
 
 // PathMessageDelete removes one of the account's templates (GET asks first).
 func PathMessageDelete(priTmplID string) string {

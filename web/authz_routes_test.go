@@ -206,8 +206,8 @@ func TestNavFollowsTheMatrix(t *testing.T) {
 	e := newEnv(t)
 	tm := newTeam(e)
 	want := map[string]string{
-		"administrator": "[/home /members /dev/settings /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions]",
-		"operator":      "[/home /members /settings/basic /settings/filing /settings/verify /settings/sessions]",
+		"administrator": "[/home /members /messages /dev/settings /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions]",
+		"operator":      "[/home /members /messages /settings/basic /settings/filing /settings/verify /settings/sessions]",
 		"developer":     "[/home /members /dev/settings /settings/basic /settings/sessions]",
 		"analyst":       "[/home /members /settings/basic /settings/sessions]",
 	}
@@ -273,6 +273,13 @@ func TestConsoleRoutesUseSpecRows(t *testing.T) {
 		"POST /dev/settings/secret/unfreeze":         store.ActSecret,
 		"GET /dev/settings/secret/freeze/:token":     store.ActSecret,
 		"GET /dev/settings/secret/unfreeze/:token":   store.ActSecret,
+		"GET /dev/settings/security-words":           store.ActEditDev,
+		"POST /dev/settings/security-words":          store.ActEditDev,
+		"GET /messages":                              store.ActMessages,
+		"GET /messages/new":                          store.ActMessages,
+		"POST /messages":                             store.ActMessages,
+		"GET /messages/:id/delete":                   store.ActMessages,
+		"POST /messages/:id/delete":                  store.ActMessages,
 	}
 	got := newEnv(t).srv.ConsoleActions()
 	for route, a := range want {

@@ -50,7 +50,14 @@ func (s *Server) devSettingsPage(c echo.Context, status int, f views.Form, open 
 			f.Values[k] = strings.Join(ds.Domains[k], "\n")
 		}
 	}
-	v := views.DevSettingsView{Account: acc.Account, Secret: sec, APIBase: s.opts.BaseURL, Form: f, Open: open}
+	words, err := s.store.SecurityWords(ctx, acc.Account.ID)
+	if err != nil {
+		return err
+	}
+	if _, typed := f.Values["words"]; !typed {
+		f.Values["words"] = store.FormatSecurityWords(words)
+	}
+	v := views.DevSettingsView{Account: acc.Account, Secret: sec, APIBase: s.opts.BaseURL, Form: f, Open: open, Words: words}
 	return page(c, status, title(c, "dev.title"), views.DevSettingsPage(v))
 }
 

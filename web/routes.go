@@ -92,6 +92,8 @@ func (s *Server) routes() {
 	s.console(http.MethodPost, views.PathDevIPWhitelist, s.IPWhitelistSave, store.ActEditDev)
 	s.console(http.MethodGet, views.PathDevDomains, s.DomainsEdit, store.ActEditDev)
 	s.console(http.MethodPost, views.PathDevDomains, s.DomainsSave, store.ActEditDev)
+	s.console(http.MethodGet, views.PathDevSecurityWords, s.SecurityWordsEdit, store.ActEditDev)
+	s.console(http.MethodPost, views.PathDevSecurityWords, s.SecurityWordsSave, store.ActEditDev)
 	s.console(http.MethodPost, views.PathDevSecret, s.SecretCreate, store.ActSecret)
 	s.console(http.MethodGet, "/dev/settings/secret/wait/:token", s.SecretWaitPage, store.ActSecret)
 	s.console(http.MethodGet, "/dev/settings/secret/:token", s.SecretShowPage, store.ActSecret)
@@ -99,6 +101,13 @@ func (s *Server) routes() {
 	s.console(http.MethodPost, views.PathDevSecretUnfreeze, s.SecretUnfreeze, store.ActSecret)
 	s.console(http.MethodGet, "/dev/settings/secret/freeze/:token", s.SecretFreezeWaitPage, store.ActSecret)
 	s.console(http.MethodGet, "/dev/settings/secret/unfreeze/:token", s.SecretUnfreezeWaitPage, store.ActSecret)
+
+	// Subscribe messages (SPEC §17).
+	s.console(http.MethodGet, views.PathMessages, s.MessagesPage, store.ActMessages)
+	s.console(http.MethodGet, views.PathMessagesNew, s.MessageNewPage, store.ActMessages)
+	s.console(http.MethodPost, views.PathMessages, s.MessageCreate, store.ActMessages)
+	s.console(http.MethodGet, "/messages/:id/delete", s.MessageDeleteConfirm, store.ActMessages)
+	s.console(http.MethodPost, "/messages/:id/delete", s.MessageDelete, store.ActMessages)
 
 	// Simulated WeChat (SPEC §3).
 	s.html(http.MethodGet, "/wx", s.WxHome, s.wxPerson)
