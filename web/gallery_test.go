@@ -66,6 +66,7 @@ func gallery(t *testing.T, e *env) []galleryPage {
 	must(err)
 	cats := biInfo(e, a).Categories
 	e.appSecret(a, admin)
+	tmplID := apisimGallery(t, e, a, admin)
 
 	adminC := e.console(a, admin)
 	orgC := e.console(org, admin2) // a personal subject's administrator changes only to the same person
@@ -161,6 +162,11 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		galleryPage{name: "dev-whitelist", path: "/dev/settings/ip-whitelist"},
 		galleryPage{name: "dev-domains", path: "/dev/settings/domains"},
 		galleryPage{name: "freeze-wait", path: freezeWait},
+		galleryPage{name: "messages", path: "/messages"},
+		galleryPage{name: "messages-new", path: "/messages/new?tid=1468"},
+		galleryPage{name: "messages-remove", path: "/messages/" + tmplID + "/delete"},
+		galleryPage{name: "messages-remove-dialog", path: "/messages", steps: open(`[data-testid="template-remove-link"]`)},
+		galleryPage{name: "dev-security-words", path: "/dev/settings/security-words"},
 		galleryPage{name: "menu", path: "/home", steps: []chromedp.Action[chromedp.Void]{chromedp.Click(`[data-testid="signed-in-as"]`), chromedp.WaitVisible(`[data-testid="logout"]`)}},
 	)
 	add("admin", orgC, galleryPage{name: "transfer", path: "/members/admin/transfer"})
@@ -195,6 +201,9 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		wx("opened", "/wx/apps", chromedp.Click(`[data-testid="open-app"][data-version="online"]`), chromedp.WaitVisible(`[data-testid="js-code"]`)),
 		wx("scan", "/wx/scan/"+pending),
 		wx("scan-done", "/wx/scan/"+done),
+		wx("profile", "/wx/profile"),
+		wx("services", "/wx/apps/"+a.AppID+"/services"),
+		wx("notices", "/wx/notices"),
 		wx("ops-forbidden", "/ops"),
 	)
 	add("wx", e.wx(invitee), wx("inbox", "/wx/inbox"))
