@@ -27,7 +27,7 @@ func TestWxSharePhone(t *testing.T) {
 
 	r := c.post("/wx/apps/"+e.acct.AppID+"/open", url.Values{}, false) // the page names wx.login, like a raw id
 	wantStatus(t, r, http.StatusOK)
-	if r.doc.Find(`a[data-testid="app-services"][href="` + services + `"]`).Length() != 1 {
+	if r.doc.Find(`a[data-testid="app-services"][href="`+services+`"]`).Length() != 1 {
 		t.Fatal("the opened mini program does not link its services")
 	}
 	token := e.token()
