@@ -273,6 +273,11 @@ func TestConsoleRoutesUseSpecRows(t *testing.T) {
 		"POST /dev/settings/secret/unfreeze":         store.ActSecret,
 		"GET /dev/settings/secret/freeze/:token":     store.ActSecret,
 		"GET /dev/settings/secret/unfreeze/:token":   store.ActSecret,
+		"POST /dev/settings/upload-key":              store.ActSecret,
+		"GET /dev/settings/upload-key/wait/:token":   store.ActSecret,
+		"GET /dev/settings/upload-key/:token":        store.ActSecret,
+		"GET /dev/settings/upload-key/ip-whitelist":  store.ActEditDev,
+		"POST /dev/settings/upload-key/ip-whitelist": store.ActEditDev,
 	}
 	got := newEnv(t).srv.ConsoleActions()
 	for route, a := range want {
