@@ -40,6 +40,7 @@ var nonConsolePrefixes = []string{
 	"/sns/",     // the WeChat-compatible API, SPEC §11
 	"/wxa/",     // the server API behind an access token, SPEC §17
 	"/wxaapi/",  // the server API behind an access token, SPEC §17
+	"/ci/",      // the CI upload: the code-upload key, no session, SPEC §12
 }
 
 func nonConsole(route string) bool {
