@@ -8,7 +8,6 @@ import (
 
 	"mpconsole/store"
 	"mpconsole/views"
-	"mpconsole/web/ciapi"
 	"mpconsole/web/wxapi"
 )
 
@@ -22,10 +21,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	if wxapi.Owns(c.Request().URL.Path) {
 		s.api.HandleError(err, c)
-		return
-	}
-	if ciapi.Owns(c.Request().URL.Path) {
-		s.ci.HandleError(err, c)
 		return
 	}
 	status := http.StatusInternalServerError

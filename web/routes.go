@@ -139,8 +139,6 @@ func (s *Server) routes() {
 	// WeChat-compatible API (SPEC §11): its own package and groups, no sessions, no CSRF,
 	// JSON for every error under its prefixes.
 	s.api.Mount(e)
-	// The CI upload with the code-upload key (SPEC §12): JSON of its own, no session, no CSRF.
-	s.ci.Mount(e)
 }
 
 // html registers a route of the HTML surfaces behind the CSRF guard and the page chrome,

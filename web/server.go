@@ -18,7 +18,6 @@ import (
 
 	"mpconsole/static"
 	"mpconsole/store"
-	"mpconsole/web/ciapi"
 	"mpconsole/web/wxapi"
 )
 
@@ -65,7 +64,6 @@ const (
 type Server struct {
 	store    *store.Store
 	api      *wxapi.API
-	ci       *ciapi.API
 	sessions *dbSessions
 	echo     *echo.Echo
 	opts     Options
@@ -100,7 +98,6 @@ func New(st *store.Store, master []byte, opts Options) *Server {
 	}
 	s := &Server{store: st, opts: opts, log: opts.Logger, actions: map[string]store.Action{}, pages: map[string]store.Action{}, nudge: make(chan struct{}, 1),
 		api:     wxapi.New(st, wxapi.Options{TokenDailyQuota: opts.TokenDailyQuota, Logger: opts.Logger, BaseURL: opts.BaseURL}),
-		ci:      ciapi.New(st, opts.Logger),
 		limiter: newIPLimiter(opts.PasswordAttempts, opts.PasswordRefill, st.Now)}
 	s.echo = echo.New()
 	s.echo.HideBanner, s.echo.HidePort = true, true
