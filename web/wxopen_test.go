@@ -207,3 +207,34 @@ func TestWxSearchReleased(t *testing.T) {
 		t.Fatal("without q the page shows the search box and no results")
 	}
 }
+
+// The demo (--demo) has something to open in every environment: the release for anyone,
+// the trial for an experience member, the developer's own upload.
+func TestWxOpenDemo(t *testing.T) {
+	e := newEnv(t)
+	d, err := e.st.SeedDemo(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	person := func(id string) store.Person {
+		p, err := e.st.PersonByWechatID(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	stranger := e.person("stranger_01", "")
+	for _, tc := range []struct {
+		who     store.Person
+		env     string
+		version string
+	}{
+		{stranger, "release", "1.0.0"},
+		{person("demo_tester1"), "trial", "1.1.1"},
+		{person("demo_developer"), "develop", "1.1.1"},
+	} {
+		if env, version, _ := opened(t, e.wx(tc.who).get("/wx/apps/"+d.AppID+"?env="+tc.env)); env != tc.env || version != tc.version {
+			t.Errorf("%s opening %s: %s %s, want %s", tc.who.WechatID, tc.env, env, version, tc.version)
+		}
+	}
+}
