@@ -430,9 +430,9 @@ func UploadKeySection(v DevSettingsView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var25 string
-		templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs("mpconsole upload --server " + v.APIBase + " --appid " + v.Account.AppID + " --key-file upload.key --robot 1 --version 1.0.0 --desc \"…\" ./dist")
+		templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs("mpconsole upload --server " + v.APIBase + " --appid " + v.Account.AppID + " --key-file key.txt --robot 1 --version 1.0.0 --desc \"…\" ./dist")
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `uploadkey.templ`, Line: 66, Col: 209}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `uploadkey.templ`, Line: 66, Col: 206}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var25))
 		if templ_7745c5c3_Err != nil {
