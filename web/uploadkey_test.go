@@ -174,3 +174,17 @@ func TestUploadKeyIPWhitelist(t *testing.T) {
 		})
 	}
 }
+
+// confirmedUploadKeyWait starts a key in c and has admin confirm it: the waiting page's next
+// GET (the browser's) moves on to the one-time page.
+func (e *env) confirmedUploadKeyWait(c *client, admin store.Person) string {
+	e.t.Helper()
+	r := c.post("/dev/settings/upload-key", nil, false)
+	wantStatus(e.t, r, http.StatusSeeOther)
+	m := uploadKeyWait.FindStringSubmatch(r.location())
+	if m == nil {
+		e.t.Fatalf("generating went to %q", r.location())
+	}
+	wantStatus(e.t, e.wx(admin).post("/wx/scan/"+m[1], url.Values{"decision": {"confirm"}}, false), http.StatusSeeOther)
+	return r.location()
+}
