@@ -32,14 +32,15 @@ var nonConsoleRoutes = []string{
 
 // nonConsolePrefixes are whole surfaces with guards of their own.
 var nonConsolePrefixes = []string{
-	"/wx",       // the simulated WeChat: a simulator session (wxPerson), SPEC §3
-	"/ops",      // platform reviewers: an operator's simulator session, SPEC §3
-	"/static/",  // embedded assets
-	"/icons/",   // account icons, public like the real platform's CDN, SPEC §7
-	"/cgi-bin/", // the WeChat-compatible API: AppID + AppSecret, no session, SPEC §11
-	"/sns/",     // the WeChat-compatible API, SPEC §11
-	"/wxa/",     // the server API behind an access token, SPEC §17
-	"/wxaapi/",  // the server API behind an access token, SPEC §17
+	"/wx",        // the simulated WeChat: a simulator session (wxPerson), SPEC §3
+	"/ops",       // platform reviewers: an operator's simulator session, SPEC §3
+	"/static/",   // embedded assets
+	"/icons/",    // account icons, public like the real platform's CDN, SPEC §7
+	"/cgi-bin/",  // the WeChat-compatible API: AppID + AppSecret, no session, SPEC §11
+	"/sns/",      // the WeChat-compatible API, SPEC §11
+	"/wxa/",      // the server API behind an access token, SPEC §17
+	"/wxaapi/",   // the server API behind an access token, SPEC §17
+	"/datacube/", // the analysis API behind an access token, SPEC §16
 }
 
 func nonConsole(route string) bool {
