@@ -207,10 +207,10 @@ func TestNavFollowsTheMatrix(t *testing.T) {
 	e := newEnv(t)
 	tm := newTeam(e)
 	want := map[string]string{
-		"administrator": "[/home /members /dev/settings /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions]",
+		"administrator": "[/home /members /logs /stats /dev/settings /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions]",
 		"operator":      "[/home /members /settings/basic /settings/filing /settings/verify /settings/sessions]",
 		"developer":     "[/home /members /dev/settings /settings/basic /settings/sessions]",
-		"analyst":       "[/home /members /settings/basic /settings/sessions]",
+		"analyst":       "[/home /members /stats /settings/basic /settings/sessions]",
 	}
 	for _, s := range seats[:4] {
 		r := e.console(tm.a, *s.who(tm)).get("/home")
@@ -274,6 +274,10 @@ func TestConsoleRoutesUseSpecRows(t *testing.T) {
 		"POST /dev/settings/secret/unfreeze":         store.ActSecret,
 		"GET /dev/settings/secret/freeze/:token":     store.ActSecret,
 		"GET /dev/settings/secret/unfreeze/:token":   store.ActSecret,
+		"GET /stats":                                 store.ActStats, // administrator and analyst
+		"GET /stats.csv":                             store.ActStats,
+		"GET /logs":                                  store.ActLogs, // administrator only
+		"GET /logs.csv":                              store.ActLogs,
 	}
 	got := newEnv(t).srv.ConsoleActions()
 	for route, a := range want {
