@@ -279,3 +279,21 @@ func TestLogsCSV(t *testing.T) {
 		t.Errorf("an empty selection: %d %q", r.status, r.body)
 	}
 }
+
+// The demo's history is on /logs: people's changes and the platform's decisions, every
+// action with its text.
+func TestLogsDemoHistory(t *testing.T) {
+	_, _, c := demoConsole(t)
+	r := c.get("/logs?lang=zh-CN")
+	wantStatus(t, r, http.StatusOK)
+	_, rows := logRows(r)
+	if len(rows) == 0 {
+		t.Fatal("the demo has no log")
+	}
+	noRawIDs(t, "/logs of the demo", r)
+	r = c.get("/logs?actor=platform")
+	if _, rows := logRows(r); len(rows) == 0 {
+		t.Errorf("no platform decisions in the demo's log")
+	}
+	t.Logf("demo log, first page: %v", rows)
+}
