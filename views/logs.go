@@ -22,14 +22,14 @@ type LogsView struct {
 	Before int64
 }
 
-// logFilterFields are the filters of /logs, as named in the query string.
-var logFilterFields = []string{"actor", "action", "from", "to"}
+// LogFilterFields are the filters of /logs and /logs.csv, as named in the query string.
+var LogFilterFields = []string{"actor", "action", "from", "to"}
 
 // LogsQuery is the filters of f (those typed) as a query string, plus before when not 0:
 // the next page and the CSV keep the filters of the page they are linked from.
 func LogsQuery(base string, f Form, before int64) string {
 	q := url.Values{}
-	for _, name := range logFilterFields {
+	for _, name := range LogFilterFields {
 		if v := f.V(name); v != "" {
 			q.Set(name, v)
 		}

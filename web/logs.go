@@ -16,7 +16,7 @@ import (
 // logFilter reads the filters of /logs and /logs.csv from the query string, as typed.
 func logFilter(c echo.Context) (store.LogFilter, views.Form) {
 	f := views.Form{Values: map[string]string{}}
-	for _, name := range []string{"actor", "action", "from", "to"} {
+	for _, name := range views.LogFilterFields {
 		f.Values[name] = c.QueryParam(name)
 	}
 	return store.LogFilter{Actor: f.V("actor"), Action: f.V("action"), From: f.V("from"), To: f.V("to")}, f
