@@ -11,13 +11,11 @@ type WxServicesView struct {
 	Form                  Form
 }
 
-// WxOpenedAtView is a mini program opened from a service notification or a scanned
-// mini-program code: where it opened, and with which scene.
+// WxOpenedAtView is a mini program opened from a service notification: where it opened.
 type WxOpenedAtView struct {
 	Opened   store.Opened
 	Code     store.JSCode
-	Page     string // the page and query the notice or code named, "" for the home page
-	Scene    string // a getwxacodeunlimit code's scene, "" for none
+	Page     string // the page and query the notice named, "" for the home page
 	IconETag string
 	Back     string // where the page's back button goes
 }

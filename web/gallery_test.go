@@ -66,6 +66,9 @@ func gallery(t *testing.T, e *env) []galleryPage {
 	must(err)
 	cats := biInfo(e, a).Categories
 	e.appSecret(a, admin)
+	must(e.st.SetUploadKeyIPs(ctx, a.ID, admin.ID, []string{"203.0.113.0/24"}))
+	_, err = e.st.Upload(ctx, a.ID, store.ByPerson(admin.ID), "1.2.0-beta", "新增七天预报", nil)
+	must(err)
 	tmplID := apisimGallery(t, e, a, admin)
 
 	adminC := e.console(a, admin)
@@ -162,6 +165,8 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		galleryPage{name: "dev-whitelist", path: "/dev/settings/ip-whitelist"},
 		galleryPage{name: "dev-domains", path: "/dev/settings/domains"},
 		galleryPage{name: "freeze-wait", path: freezeWait},
+		galleryPage{name: "stats", path: "/stats?days=30"},
+		galleryPage{name: "logs", path: "/logs"},
 		galleryPage{name: "messages", path: "/messages"},
 		galleryPage{name: "messages-new", path: "/messages/new?tid=1468"},
 		galleryPage{name: "messages-remove", path: "/messages/" + tmplID + "/delete"},
@@ -174,6 +179,9 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		galleryPage{name: "secret-wait", path: resetWait},
 		galleryPage{name: "secret-once", prepare: func() (string, *client) { return e.confirmedResetWait(reset, a, admin), reset }},
 		galleryPage{name: "secret-gone", prepare: func() (string, *client) { _, show := e.consoleSecret(reset, admin, false); return show, reset }},
+		galleryPage{name: "upload-key-once", prepare: func() (string, *client) { return e.confirmedUploadKeyWait(reset, admin), reset }},
+		galleryPage{name: "upload-key-gone", prepare: func() (string, *client) { _, show := e.consoleUploadKey(reset, admin, false); return show, reset }},
+		galleryPage{name: "dev-upload-ips", path: "/dev/settings/upload-key/ip-whitelist"},
 	)
 	add("operator", e.console(a, tm.operator),
 		galleryPage{name: "home", path: "/home"},
@@ -189,6 +197,7 @@ func gallery(t *testing.T, e *env) []galleryPage {
 	)
 	add("analyst", e.console(a, tm.analyst),
 		galleryPage{name: "home", path: "/home"},
+		galleryPage{name: "stats", path: "/stats"},
 		galleryPage{name: "members", path: "/members"},
 	)
 	wx := func(name, path string, steps ...chromedp.Action[chromedp.Void]) galleryPage {
@@ -199,6 +208,9 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		wx("inbox-empty", "/wx/inbox"),
 		wx("apps", "/wx/apps"),
 		wx("opened", "/wx/apps", chromedp.Click(`[data-testid="open-app"][data-version="online"]`), chromedp.WaitVisible(`[data-testid="js-code"]`)),
+		wx("opened-develop", "/wx/apps/"+a.AppID+"?env=develop"),
+		wx("open-refused", "/wx/apps/"+a.AppID+"?env=trial"),
+		wx("search", "/wx/apps?q="+url.QueryEscape("天气")),
 		wx("scan", "/wx/scan/"+pending),
 		wx("scan-done", "/wx/scan/"+done),
 		wx("profile", "/wx/profile"),

@@ -44,20 +44,9 @@ func (s *Server) WxNoticeOpen(c echo.Context) error {
 	return s.wxOpenAt(c, n.AppID, views.WxOpenedAtView{Opened: store.Opened{Env: n.Env()}, Page: n.Page, Back: views.PathWxNotices})
 }
 
-// WxAppLaunch is a scanned mini-program code (SPEC §17): /wx/apps/{appid}?env=…&path=…&scene=…
-// opens the mini program in env (default the release) and shows the path and scene the
-// code carries, as the mini program's onLaunch would receive them.
-func (s *Server) WxAppLaunch(c echo.Context) error {
-	env := c.QueryParam("env")
-	if env == "" {
-		env = store.EnvRelease
-	}
-	v := views.WxOpenedAtView{Opened: store.Opened{Env: env}, Page: c.QueryParam("path"), Scene: c.QueryParam("scene"), Back: views.PathWxApps}
-	return s.wxOpenAt(c, c.Param("appid"), v)
-}
-
-// wxOpenAt opens appid in v.Opened.Env for the signed-in person and shows where it opened;
-// an environment the person may not open answers 422 with the reason.
+// wxOpenAt opens appid in v.Opened.Env for the signed-in person and shows where it opened
+// (a scanned code is main's WxAppEnvOpen); an environment the person may not open answers
+// 422 with the reason.
 func (s *Server) wxOpenAt(c echo.Context, appid string, v views.WxOpenedAtView) error {
 	ctx := c.Request().Context()
 	opened, code, err := s.store.OpenVersion(ctx, wxPersonOf(c).ID, appid, v.Opened.Env)

@@ -71,25 +71,18 @@ func TestWxNotices(t *testing.T) {
 }
 
 // A scanned mini-program code (its URL, as getwxacodeunlimit encodes it) opens the mini
-// program in its environment and shows the path and scene; before a release it says so.
-func TestWxScannedCodeOpens(t *testing.T) {
+// program (main's /wx/apps/{appid} page), which links its phone number and subscriptions.
+func TestWxScannedCodeLinksServices(t *testing.T) {
 	e := newAPIEnv(t)
 	c := e.wx(e.person("scanner_one", ""))
-	u := "/wx/apps/" + e.acct.AppID + "?env=release&path=pages/index/index&scene=id%3D42%26from%3Dposter"
-	wantAlert(t, c.open(u), http.StatusUnprocessableEntity, false, "not_released")
-
 	e.release("pages/index/index")
-	_, scanned := scanCode(t, e.postJSON(t, withToken(pathUnlimit, e.token()), map[string]any{"scene": "id=42&from=poster", "page": "pages/index/index"}))
-	if !strings.HasSuffix(scanned, u) {
-		t.Fatalf("the code holds %s, want …%s", scanned, u)
-	}
+	_, scanned := scanCode(t, e.postJSON(t, withToken(pathUnlimit, e.token()), map[string]any{"scene": "id=42", "page": "pages/index/index"}))
 	r := c.get(strings.TrimPrefix(scanned, e.http.URL))
 	wantStatus(t, r, http.StatusOK)
-	if r.testid("opened-scene") != "id=42&from=poster" || r.testid("opened-page") != "pages/index/index" {
-		t.Fatalf("opened with scene %q at %q", r.testid("opened-scene"), r.testid("opened-page"))
-	}
 	if env := r.doc.Find(`[data-testid="opened-version"]`).AttrOr("data-env", ""); env != store.EnvRelease {
 		t.Errorf("opened %q", env)
 	}
-	wantStatus(t, c.get("/wx/apps/wx0000000000000000?env=release"), http.StatusNotFound)
+	if r.doc.Find(`a[data-testid="app-services"][href="/wx/apps/`+e.acct.AppID+`/services"]`).Length() != 1 {
+		t.Fatal("the opened mini program does not link its services")
+	}
 }
