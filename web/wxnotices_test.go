@@ -85,4 +85,7 @@ func TestWxScannedCodeLinksServices(t *testing.T) {
 	if r.doc.Find(`a[data-testid="app-services"][href="/wx/apps/`+e.acct.AppID+`/services"]`).Length() != 1 {
 		t.Fatal("the opened mini program does not link its services")
 	}
+	if path, scene := r.testid("launch-path"), r.testid("launch-scene"); path != "pages/index/index" || scene != "id=42" {
+		t.Errorf("the scanned code launched at path %q, scene %q; want pages/index/index and id=42", path, scene)
+	}
 }

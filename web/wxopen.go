@@ -32,7 +32,7 @@ func (s *Server) WxAppEnvOpen(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store") // a js_code is single use
-	return page(c, http.StatusOK, title(c, "wx.apps"), views.WxOpenedPage(o, icons[o.AppID], code))
+	return page(c, http.StatusOK, title(c, "wx.apps"), views.WxOpenedPage(o, icons[o.AppID], code, c.QueryParam("path"), c.QueryParam("scene")))
 }
 
 // openRefusalStatus is the status of a refusal to open: 403 for a version that is not the
