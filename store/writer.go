@@ -39,6 +39,7 @@ const (
 type groupWriter struct {
 	db       *sql.DB
 	counters *counterStmts
+	window   time.Duration // batchWindow
 	// lead is held by the caller running a batch; the other callers wait for their answer
 	// or for the lead, so a queued call always has a caller ready to run it.
 	lead  chan struct{}
@@ -58,7 +59,7 @@ type txCall struct {
 }
 
 func newGroupWriter(db *sql.DB, counters *counterStmts) *groupWriter {
-	return &groupWriter{db: db, counters: counters, lead: make(chan struct{}, 1)}
+	return &groupWriter{db: db, counters: counters, window: batchWindow, lead: make(chan struct{}, 1)}
 }
 
 // withTx runs fn in a write transaction: committed when fn returns nil and answered after
@@ -128,7 +129,7 @@ func (w *groupWriter) runBatch() {
 	b := newTxBatch(tx)
 	w.cur.Store(b)
 	defer w.cur.Store(nil)
-	window := time.NewTimer(batchWindow)
+	window := time.NewTimer(w.window)
 	defer window.Stop()
 	var done []*txCall
 	for c := first; c != nil; {
