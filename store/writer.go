@@ -201,7 +201,7 @@ func (b *txBatch) run(c *txCall) error {
 	if _, err := b.tx.ExecContext(ctx, `SAVEPOINT call`); err != nil {
 		return fmt.Errorf("savepoint: %w", err)
 	}
-	c.err, c.panicked = b.call(c)
+	c.panicked, c.err = b.call(c)
 	if c.err == nil && c.panicked == nil {
 		b.counts.add(b.staged)
 		clear(b.staged)
@@ -221,13 +221,13 @@ func (b *txBatch) run(c *txCall) error {
 	return nil
 }
 
-func (b *txBatch) call(c *txCall) (err error, panicked any) {
+func (b *txBatch) call(c *txCall) (panicked any, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			panicked = p
 		}
 	}()
-	return c.fn(b.tx), nil
+	return nil, c.fn(b.tx)
 }
 
 // flush writes the counters the batch's calls kept in memory.
