@@ -82,6 +82,8 @@ var apiMessages = map[int]string{
 	int(store.APITemplateKids):      "invalid keywords",
 	int(store.APITemplateScene):     "invalid parameter sceneDesc",
 	int(store.APITemplateExists):    "template has added already",
+	int(store.APIDateFormat):        "date format error", // no capture found; the name the notes give it
+	int(store.APIDateRange):         "date range error",
 }
 
 // apiErrmsg is the errmsg of code for a call from ip.
@@ -178,6 +180,10 @@ func (a *API) HandleError(err error, c echo.Context) {
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		status = he.Code
+	}
+	if isCI(c.Request().URL.Path) {
+		a.ciHandleError(status, err, c)
+		return
 	}
 	code, msg := apiSystemError, strings.ToLower(http.StatusText(status))
 	switch {
