@@ -57,10 +57,10 @@ func Outcome(err error) string {
 // The counters' statements run on every API call and every visit; they are prepared once
 // on the write connection (parsing is most of a short statement's cost in SQLite).
 const (
-	sqlCountCall = `INSERT INTO api_call_counts (account_id, day, endpoint, outcome, calls) VALUES (?, ?, ?, ?, 1)
-		ON CONFLICT DO UPDATE SET calls = calls + 1`
-	sqlCountToken = `INSERT INTO daily_counts (account_id, day, token_calls) VALUES (?, ?, 1)
-		ON CONFLICT (account_id, day) DO UPDATE SET token_calls = token_calls + 1`
+	sqlCountCall = `INSERT INTO api_call_counts (account_id, day, endpoint, outcome, calls) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT DO UPDATE SET calls = calls + excluded.calls`
+	sqlCountToken = `INSERT INTO daily_counts (account_id, day, token_calls) VALUES (?, ?, ?)
+		ON CONFLICT (account_id, day) DO UPDATE SET token_calls = token_calls + excluded.token_calls`
 	sqlRecordVisitor = `INSERT INTO daily_visitors (account_id, day, env, person_id) VALUES (?, ?, ?, ?)
 		ON CONFLICT DO UPDATE SET visits = visits + 1 RETURNING visits`
 	sqlEarlierVisits = `SELECT
@@ -105,18 +105,45 @@ func (c *counterStmts) close() {
 
 // countAPICall is the one place an API call is counted: under the account, today's
 // platform day, endpoint and outcome. A successful /cgi-bin/token call also counts against
-// that endpoint's daily quota (45009), in the caller's transaction so that concurrent
-// calls cannot overshoot it.
+// that endpoint's daily quota (45009). In a batch of the group writer the count is kept in
+// memory and written with the batch (one upsert per counter and batch instead of one per
+// call), and dropped with the call if it is rolled back; tokenCallsToday adds it back, so
+// concurrent calls still cannot overshoot the quota.
 func (s *Store) countAPICall(ctx context.Context, tx *sql.Tx, accountID int64, endpoint, outcome string) error {
-	day := PlatformDay(s.now())
-	if _, err := tx.StmtContext(ctx, s.counters.countCall).ExecContext(ctx, accountID, day, endpoint, outcome); err != nil {
-		return fmt.Errorf("count %s call of %d: %w", endpoint, accountID, err)
-	}
-	if endpoint != EndpointToken || outcome != OutcomeOK {
+	k := callKey{account: accountID, day: PlatformDay(s.now()), endpoint: endpoint, outcome: outcome}
+	if b := s.wr.cur.Load(); b != nil && b.tx == tx {
+		b.staged[k]++
 		return nil
 	}
-	if _, err := tx.StmtContext(ctx, s.counters.countToken).ExecContext(ctx, accountID, day); err != nil {
-		return fmt.Errorf("count token call of %d: %w", accountID, err)
+	return s.counters.write(ctx, tx, k, 1)
+}
+
+// callKey names one API-call counter.
+type callKey struct {
+	account                int64
+	day, endpoint, outcome string
+}
+
+// callCounts are API calls counted in memory, by counter.
+type callCounts map[callKey]int
+
+func (c callCounts) add(o callCounts) {
+	for k, n := range o {
+		c[k] += n
+	}
+}
+
+// write adds n calls to counter k, and to the token quota's count for a successful
+// /cgi-bin/token call.
+func (c *counterStmts) write(ctx context.Context, tx *sql.Tx, k callKey, n int) error {
+	if _, err := tx.StmtContext(ctx, c.countCall).ExecContext(ctx, k.account, k.day, k.endpoint, k.outcome, n); err != nil {
+		return fmt.Errorf("count %s call of %d: %w", k.endpoint, k.account, err)
+	}
+	if k.endpoint != EndpointToken || k.outcome != OutcomeOK {
+		return nil
+	}
+	if _, err := tx.StmtContext(ctx, c.countToken).ExecContext(ctx, k.account, k.day, n); err != nil {
+		return fmt.Errorf("count token call of %d: %w", k.account, err)
 	}
 	return nil
 }
@@ -171,8 +198,13 @@ func (s *Store) CountAppCall(ctx context.Context, appid, endpoint string, callEr
 // tokenCallsToday is how much of the /cgi-bin/token daily quota the account has used.
 func (s *Store) tokenCallsToday(ctx context.Context, tx *sql.Tx, accountID int64) (int, error) {
 	var n int
+	day := PlatformDay(s.now())
 	err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT token_calls FROM daily_counts WHERE account_id = ? AND day = ?), 0)`,
-		accountID, PlatformDay(s.now())).Scan(&n)
+		accountID, day).Scan(&n)
+	if b := s.wr.cur.Load(); b != nil && b.tx == tx {
+		k := callKey{account: accountID, day: day, endpoint: EndpointToken, outcome: OutcomeOK}
+		n += b.counts[k] + b.staged[k]
+	}
 	return n, err
 }
 

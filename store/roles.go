@@ -153,7 +153,11 @@ func (s *Store) AccessOf(ctx context.Context, accountID, personID int64) (Access
 // ConsoleAccounts lists the finished accounts where person is administrator or an active
 // project member: what scan login offers to pick from.
 func (s *Store) ConsoleAccounts(ctx context.Context, personID int64) ([]Account, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts a WHERE a.step = 'done' AND `+consoleMember+` ORDER BY a.id`, personID)
+	// The accounts are found from the person's side (administered, member of), not by
+	// testing consoleMember on every account.
+	rows, err := s.read.QueryContext(ctx, `SELECT `+accountColumns+` FROM accounts a WHERE a.step = 'done' AND a.id IN (
+		SELECT id FROM accounts WHERE admin_person_id = ?1
+		UNION SELECT account_id FROM members WHERE person_id = ?1 AND kind = 'project' AND status = 'active') ORDER BY a.id`, personID)
 	if err != nil {
 		return nil, fmt.Errorf("accounts of person %d: %w", personID, err)
 	}

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
-	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
 
 //go:embed migrations/*.sql
@@ -29,6 +28,8 @@ type Store struct {
 	ring atomic.Pointer[keyring]
 	// counters are the prepared statements of the API-call and visit counters.
 	counters *counterStmts
+	// wr commits the write transactions in batches (writer.go).
+	wr *groupWriter
 	// Now is the clock for every rule that depends on time (quotas, expiry); tests and the
 	// sandbox replace it, so no code in the product calls time.Now directly.
 	Now func() time.Time
@@ -49,10 +50,7 @@ func dsn(path string, write bool) string {
 
 // Open opens (creating if needed) the database at path and applies pending migrations.
 func Open(ctx context.Context, path string) (*Store, error) {
-	w, err := sql.Open("sqlite", dsn(path, true))
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
+	w := openDB(dsn(path, true))
 	w.SetMaxOpenConns(1)
 	if err := renumberLegacy(ctx, w); err != nil {
 		w.Close()
@@ -62,19 +60,18 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
-	r, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
+	r := openDB(dsn(path, false))
+	// All 8 stay open when idle: database/sql keeps 2 by default, so under load the
+	// others were closed and opened again (pragmas, schema, an empty statement cache).
 	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
 	counters, err := prepareCounters(ctx, w)
 	if err != nil {
 		w.Close()
 		r.Close()
 		return nil, err
 	}
-	return &Store{write: w, read: r, counters: counters, Now: time.Now}, nil
+	return &Store{write: w, read: r, counters: counters, wr: newGroupWriter(w, counters), Now: time.Now}, nil
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
@@ -100,27 +97,6 @@ func (s *Store) Close() error {
 		return err
 	}
 	return rerr
-}
-
-// withTx runs fn in one write transaction (BEGIN IMMEDIATE), committing when it returns nil.
-// An error or a panic rolls back; the panic then goes on, so the one write connection is
-// never left inside a transaction.
-func (s *Store) withTx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	committed := false
-	defer func() {
-		if !committed {
-			tx.Rollback()
-		}
-	}()
-	if err := fn(tx); err != nil {
-		return err
-	}
-	committed = true
-	return tx.Commit()
 }
 
 // Backup writes a consistent copy of the live database to path (VACUUM INTO works while
