@@ -1,0 +1,187 @@
+package wxapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"mpconsole/store"
+)
+
+// refusalKey is where failWith leaves a store refusal's reason for the journal.
+const refusalKey = "wxapi.refusal"
+
+// journalBodyMax is how much of a request or an answer the journal keeps.
+const journalBodyMax = 4096
+
+// maskedKeys are the parameters and JSON fields whose values the journal shows only by
+// their last 4 characters: secrets, tokens, keys and codes (SPEC §18).
+var maskedKeys = map[string]bool{
+	"secret": true, "appsecret": true, "access_token": true, "js_code": true, "code": true,
+	"session_key": true, "refresh_token": true,
+}
+
+// mask keeps the last 4 characters of a secret value.
+func mask(v string) string {
+	if len(v) <= 4 {
+		return strings.Repeat("*", len(v))
+	}
+	return "****" + v[len(v)-4:]
+}
+
+// maskQuery is a query string with the secret values masked, as rid/get's request_url.
+func maskQuery(raw string) string {
+	parts := strings.Split(raw, "&")
+	for i, p := range parts {
+		k, v, ok := strings.Cut(p, "=")
+		if ok && maskedKeys[strings.ToLower(k)] {
+			parts[i] = k + "=" + mask(v)
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// maskJSON masks the secret fields of a JSON object, at any depth; a body that is not
+// JSON is kept as it came (the API's bodies with secrets are all JSON).
+func maskJSON(raw []byte) string {
+	var v any
+	if json.Unmarshal(raw, &v) != nil {
+		return string(raw)
+	}
+	out, err := json.Marshal(maskValue(v))
+	if err != nil {
+		return string(raw)
+	}
+	return string(out)
+}
+
+func maskValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			if s, ok := x.(string); ok && maskedKeys[strings.ToLower(k)] {
+				t[k] = mask(s)
+			} else {
+				t[k] = maskValue(x)
+			}
+		}
+	case []any:
+		for i, x := range t {
+			t[i] = maskValue(x)
+		}
+	}
+	return v
+}
+
+// clip keeps the first journalBodyMax bytes.
+func clip(s string) string {
+	if len(s) > journalBodyMax {
+		return s[:journalBodyMax] + "…"
+	}
+	return s
+}
+
+// recorder passes an answer on while keeping its status and first bytes for the journal.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	if room := journalBodyMax + 1 - r.body.Len(); room > 0 {
+		r.body.Write(b[:min(len(b), room)])
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// Journal is the middleware of the API's surfaces (mounted on the server, it passes other
+// paths by): each call gets its rid, fault rules are applied (faults.go), and one entry of
+// the request journal is queued after the answer (store.Journal batches the writes, so the
+// call does not wait for the database).
+func (a *API) Journal(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		if !Owns(req.URL.Path) {
+			return next(c)
+		}
+		start := a.store.Now()
+		rid := a.rid(c)
+		var raw []byte
+		if req.Body != nil && req.Method != http.MethodGet {
+			var err error
+			if raw, err = io.ReadAll(req.Body); err != nil {
+				return err
+			}
+			req.Body = io.NopCloser(bytes.NewReader(raw))
+		}
+		rec := &recorder{ResponseWriter: c.Response().Writer}
+		c.Response().Writer = rec
+		e := store.JournalEntry{Rid: rid, At: start, Method: req.Method, Endpoint: req.URL.Path, ClientIP: callIP(c).String(),
+			RequestURL: maskQuery(req.URL.RawQuery), RequestBody: clip(maskJSON(raw)), AppID: callAppID(c, raw)}
+		err := a.serveWithFaults(c, next, raw, &e)
+		if err != nil {
+			c.Error(err)
+		}
+		e.CostMS = a.store.Now().Sub(start).Milliseconds()
+		e.Status, e.ResponseBody, e.ErrCode = rec.status, answerText(c, rec), errcodeOf(rec.body.Bytes())
+		e.AccountID = AccountID(c)
+		var refusal *store.Refusal
+		if r, ok := c.Get(refusalKey).(*store.Refusal); ok {
+			refusal = r
+		}
+		if refusal != nil {
+			e.Reason, e.ReasonArgs = refusal.Reason, refusal.Args
+		}
+		a.store.Journal(e)
+		return nil
+	}
+}
+
+// callAppID is the AppID a call names in its query or JSON body, if any.
+func callAppID(c echo.Context, raw []byte) string {
+	if id := c.QueryParam("appid"); id != "" {
+		return id
+	}
+	var in struct {
+		AppID string `json:"appid"`
+	}
+	json.Unmarshal(bytes.TrimSpace(raw), &in)
+	return in.AppID
+}
+
+// answerText is the answer as the journal keeps it: JSON masked, an image by its type
+// and size.
+func answerText(c echo.Context, rec *recorder) string {
+	ct := c.Response().Header().Get(echo.HeaderContentType)
+	if strings.HasPrefix(ct, "image/") {
+		return fmt.Sprintf("(%s, %d bytes)", ct, c.Response().Size)
+	}
+	return clip(maskJSON(rec.body.Bytes()))
+}
+
+// errcodeOf reads the errcode of a JSON answer; 0 for a success or a body that is not one.
+func errcodeOf(b []byte) int {
+	var out struct {
+		ErrCode int `json:"errcode"`
+	}
+	if json.Unmarshal(b, &out) != nil {
+		return 0
+	}
+	return out.ErrCode
+}
