@@ -40,9 +40,9 @@ func TestNavShowsPagesOnceTheyExist(t *testing.T) {
 		who  store.Person
 		want string
 	}{
-		{tm.admin, "/home /members /stats /dev/settings /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions"},
+		{tm.admin, "/home /members /stats /dev/settings /dev/sandbox /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions"},
 		{tm.analyst, "/home /members /stats /settings/basic /settings/sessions"},
-		{tm.developer, "/home /members /dev/settings /settings/basic /settings/sessions"},
+		{tm.developer, "/home /members /dev/settings /dev/sandbox /settings/basic /settings/sessions"},
 	} {
 		if got := menu(tc.who); got != tc.want {
 			t.Errorf("%s's menu: %s, want %s", tc.who.WechatID, got, tc.want)
