@@ -28,8 +28,8 @@ const (
 )
 
 // JournalEntry is one API call as the sandbox's request journal holds it. The request
-// and the answer are already masked (see web/wxapi): no secret, token, key or code is
-// ever stored whole.
+// and the answer are masked before they are stored (web/wxapi, through Finish): no
+// secret, token, key or code is ever stored whole.
 type JournalEntry struct {
 	Rid          string
 	AccountID    int64  // 0 when the call was identified by AppID only (AppID) or not at all
@@ -47,6 +47,9 @@ type JournalEntry struct {
 	Reason       string            // a Reason… key, "" for an answer that was no refusal
 	ReasonArgs   map[string]string // the reason's values
 	FaultRule    int64             // the fault rule that answered the call, 0 for none
+	// Finish, when set, completes the entry on the writer's goroutine just before it is
+	// stored, off the API call's path (the API masks the request and the answer there).
+	Finish func(*JournalEntry)
 }
 
 // journalWriter collects entries in memory and writes them in one transaction per batch,
@@ -172,6 +175,9 @@ func (s *Store) writeJournal(ctx context.Context, batch []JournalEntry) error {
 		}
 		defer st.Close()
 		for _, e := range batch {
+			if e.Finish != nil {
+				e.Finish(&e)
+			}
 			args, _ := json.Marshal(e.ReasonArgs)
 			if _, err := st.ExecContext(ctx, e.Rid, e.AccountID, e.AppID, fmtTime(e.At), e.Method, e.Endpoint, e.ClientIP, e.CostMS,
 				e.Status, e.ErrCode, e.RequestURL, e.RequestBody, e.ResponseBody, e.Reason, string(args), e.FaultRule); err != nil {

@@ -113,7 +113,9 @@ func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 // Journal is the middleware of the API's surfaces (mounted on the server, it passes other
 // paths by): each call gets its rid, fault rules are applied (faults.go), and one entry of
 // the request journal is queued after the answer (store.Journal batches the writes, so the
-// call does not wait for the database).
+// call does not wait for the database). Masking and reading the errcode are left to the
+// journal's writer (JournalEntry.Finish), off the call's path: the unmasked request and
+// answer stay in memory until then (at most store.JournalFlushEvery), never on disk.
 func (a *API) Journal(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
@@ -132,14 +134,21 @@ func (a *API) Journal(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		rec := &recorder{ResponseWriter: c.Response().Writer}
 		c.Response().Writer = rec
-		e := store.JournalEntry{Rid: rid, At: start, Method: req.Method, Endpoint: req.URL.Path, ClientIP: callIP(c).String(),
-			RequestURL: maskQuery(req.URL.RawQuery), RequestBody: clip(maskJSON(raw)), AppID: callAppID(c, raw)}
+		e := store.JournalEntry{Rid: rid, At: start, Method: req.Method, Endpoint: req.URL.Path, ClientIP: callIP(c).String()}
+		if c.QueryParam("access_token") == "" {
+			e.AppID = callAppID(c, raw)
+		}
 		err := a.serveWithFaults(c, next, raw, &e)
 		if err != nil {
 			c.Error(err)
 		}
 		e.CostMS = a.store.Now().Sub(start).Milliseconds()
-		e.Status, e.ResponseBody, e.ErrCode = rec.status, answerText(c, rec), errcodeOf(rec.body.Bytes())
+		e.Status = rec.status
+		query, ct, size := req.URL.RawQuery, c.Response().Header().Get(echo.HeaderContentType), c.Response().Size
+		e.Finish = func(e *store.JournalEntry) {
+			e.RequestURL, e.RequestBody = maskQuery(query), clip(maskJSON(raw))
+			e.ResponseBody, e.ErrCode = answerText(ct, size, rec.body.Bytes()), errcodeOf(rec.body.Bytes())
+		}
 		e.AccountID = AccountID(c)
 		var refusal *store.Refusal
 		if r, ok := c.Get(refusalKey).(*store.Refusal); ok {
@@ -165,14 +174,13 @@ func callAppID(c echo.Context, raw []byte) string {
 	return in.AppID
 }
 
-// answerText is the answer as the journal keeps it: JSON masked, an image by its type
-// and size.
-func answerText(c echo.Context, rec *recorder) string {
-	ct := c.Response().Header().Get(echo.HeaderContentType)
+// answerText is the answer as the journal keeps it: JSON masked, an image by its
+// content type and size.
+func answerText(ct string, size int64, body []byte) string {
 	if strings.HasPrefix(ct, "image/") {
-		return fmt.Sprintf("(%s, %d bytes)", ct, c.Response().Size)
+		return fmt.Sprintf("(%s, %d bytes)", ct, size)
 	}
-	return clip(maskJSON(rec.body.Bytes()))
+	return clip(maskJSON(body))
 }
 
 // errcodeOf reads the errcode of a JSON answer; 0 for a success or a body that is not one.
