@@ -68,13 +68,20 @@ type journalWriter struct {
 	// writing serializes flushes (the ticker's, a full batch's, Flush and Close).
 	writing   sync.Mutex
 	lastPrune time.Time
+	// insert is prepared once on the write connection (parsing is much of a short
+	// statement's cost in SQLite); each batch uses it through tx.StmtContext.
+	insert *sql.Stmt
 }
 
-func newJournalWriter(st *Store) *journalWriter {
-	w := &journalWriter{st: st, full: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+func newJournalWriter(ctx context.Context, st *Store) (*journalWriter, error) {
+	insert, err := st.write.PrepareContext(ctx, sqlJournalInsert)
+	if err != nil {
+		return nil, fmt.Errorf("prepare journal insert: %w", err)
+	}
+	w := &journalWriter{st: st, insert: insert, full: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	w.log.Store(slog.New(slog.DiscardHandler))
 	go w.run()
-	return w
+	return w, nil
 }
 
 func (w *journalWriter) run() {
@@ -133,7 +140,7 @@ func (w *journalWriter) flush() {
 	ctx := context.Background()
 	for len(batch) > 0 {
 		n := min(len(batch), JournalBatch)
-		if err := w.st.writeJournal(ctx, batch[:n]); err != nil {
+		if err := w.st.writeJournal(ctx, w.insert, batch[:n]); err != nil {
 			log.Error("write request journal", "entries", n, "err", err)
 		}
 		batch = batch[n:]
@@ -149,6 +156,7 @@ func (w *journalWriter) flush() {
 func (w *journalWriter) close() {
 	close(w.stop)
 	<-w.done
+	w.insert.Close()
 }
 
 // Journal queues one entry of the request journal; it is written within
@@ -167,13 +175,9 @@ const sqlJournalInsert = `INSERT OR IGNORE INTO api_journal (rid, account_id, at
 	?11, ?12, ?13, ?14, ?15, NULLIF(?16, 0))`
 
 // writeJournal inserts a batch in one transaction.
-func (s *Store) writeJournal(ctx context.Context, batch []JournalEntry) error {
+func (s *Store) writeJournal(ctx context.Context, insert *sql.Stmt, batch []JournalEntry) error {
 	return s.withTx(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, sqlJournalInsert)
-		if err != nil {
-			return fmt.Errorf("prepare journal insert: %w", err)
-		}
-		defer st.Close()
+		st := tx.StmtContext(ctx, insert)
 		for _, e := range batch {
 			if e.Finish != nil {
 				e.Finish(&e)

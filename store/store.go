@@ -79,7 +79,12 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{write: w, read: r, counters: counters, Now: time.Now}
-	s.journal = newJournalWriter(s)
+	if s.journal, err = newJournalWriter(ctx, s); err != nil {
+		counters.close()
+		w.Close()
+		r.Close()
+		return nil, err
+	}
 	if err := s.countFaultRules(ctx); err != nil {
 		s.Close()
 		return nil, err

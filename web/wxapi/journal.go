@@ -46,36 +46,41 @@ func maskQuery(raw string) string {
 	return strings.Join(parts, "&")
 }
 
-// maskJSON masks the secret fields of a JSON object, at any depth; a body that is not
-// JSON is kept as it came (the API's bodies with secrets are all JSON).
+// maskJSON masks the secret fields of a JSON object, at any depth; a body with none, or
+// that is not JSON, is kept byte for byte as it came (the API's bodies with secrets are
+// all JSON).
 func maskJSON(raw []byte) string {
 	var v any
-	if json.Unmarshal(raw, &v) != nil {
+	if json.Unmarshal(raw, &v) != nil || !maskValue(v) {
 		return string(raw)
 	}
-	out, err := json.Marshal(maskValue(v))
+	out, err := json.Marshal(v)
 	if err != nil {
 		return string(raw)
 	}
 	return string(out)
 }
 
-func maskValue(v any) any {
+// maskValue masks v's secret fields in place and tells whether it found any.
+func maskValue(v any) bool {
+	found := false
 	switch t := v.(type) {
 	case map[string]any:
 		for k, x := range t {
 			if s, ok := x.(string); ok && maskedKeys[strings.ToLower(k)] {
-				t[k] = mask(s)
-			} else {
-				t[k] = maskValue(x)
+				t[k], found = mask(s), true
+			} else if maskValue(x) {
+				found = true
 			}
 		}
 	case []any:
-		for i, x := range t {
-			t[i] = maskValue(x)
+		for _, x := range t {
+			if maskValue(x) {
+				found = true
+			}
 		}
 	}
-	return v
+	return found
 }
 
 // clip keeps the first journalBodyMax bytes.
