@@ -250,3 +250,41 @@ func TestFaultRuleForm(t *testing.T) {
 		t.Error("faults active after the only rule was deleted")
 	}
 }
+
+// wantReason checks a refusal's errcode, reason and values.
+func wantReason(t *testing.T, err error, code APIError, reason string, args map[string]string) {
+	t.Helper()
+	var r *Refusal
+	if !errors.As(err, &r) || r.Code != code || r.Reason != reason || fmt.Sprint(r.Args) != fmt.Sprint(args) {
+		t.Fatalf("refusal %v, want %d %s %v", err, code, reason, args)
+	}
+}
+
+// The limits that take many calls to reach give their reasons too: the 21st forced
+// stable-token refresh of a day (20 a day, 30 s apart) and a person's 101st jscode2session
+// call in one minute (100).
+func TestRefusalReasonsOfLimits(t *testing.T) {
+	e := newCredEnv(t)
+	ctx := t.Context()
+	for range 20 {
+		_, err := e.st.StableAccessToken(ctx, e.call(), true)
+		must(t, err)
+		e.advance(31 * time.Second)
+	}
+	_, err := e.st.StableAccessToken(ctx, e.call(), true)
+	wantReason(t, err, 45009, ReasonStableForceQuota, map[string]string{"Limit": "20"})
+
+	e.clock.Advance(time.Date(2026, 3, 11, 9, 0, 0, 0, time.UTC).Sub(e.clock.Now()))
+	codes := make([]string, 101)
+	for i := range codes {
+		c, err := e.st.OpenApp(ctx, e.admin.ID, e.acct.AppID, "")
+		must(t, err)
+		codes[i] = c.Code
+	}
+	for _, c := range codes[:100] {
+		_, err := e.st.CodeToSession(ctx, e.call(), c)
+		must(t, err)
+	}
+	_, err = e.st.CodeToSession(ctx, e.call(), codes[100])
+	wantReason(t, err, 45011, ReasonCodeMinuteQuota, map[string]string{"Limit": "100"})
+}
