@@ -751,7 +751,7 @@ func JournalSection(v SandboxView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 59, "\" hx-target=\"#journal\" hx-select=\"#journal\" hx-swap=\"outerHTML\" data-testid=\"journal-search\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 59, "\" hx-target=\"#journal\" hx-select=\"#journal\" hx-swap=\"outerHTML\" hx-push-url=\"true\" data-testid=\"journal-search\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

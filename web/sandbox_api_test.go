@@ -125,3 +125,30 @@ func TestQuotaGetAndClear(t *testing.T) {
 	r := e.apiDo(t, nil, "GET", "/cgi-bin/clear_quota?access_token="+token, "")
 	wantAPIErr(t, r, 43002, "require POST method")
 }
+
+// No secret, token, code or session key reaches the journal's table whole: the query,
+// a JSON body and the answers are masked to their last 4 characters.
+func TestJournalStoresNoSecrets(t *testing.T) {
+	e := newAPIEnv(t)
+	tok := e.apiGet(t, tokenURL(e.acct.AppID, e.secret))
+	stable := e.apiDo(t, nil, "POST", "/cgi-bin/stable_token", stableBody(e.acct.AppID, e.secret, false))
+	code := e.code(e.admin)
+	sess := e.apiGet(t, sessionURL(e.acct.AppID, e.secret, code))
+	e.st.FlushJournal()
+	if n := e.query(`SELECT count(*) FROM api_journal`); n != 3 {
+		t.Fatalf("%d journal rows, want 3", n)
+	}
+	for name, v := range map[string]string{"secret": e.secret, "token": tok.AccessToken, "stable token": stable.AccessToken,
+		"js_code": code, "session_key": sess.SessionKey} {
+		if v == "" {
+			t.Fatalf("no %s to look for", name)
+		}
+		n := e.query(`SELECT count(*) FROM api_journal WHERE instr(request_url || request_body || response_body, ?) > 0`, v)
+		if n != 0 {
+			t.Errorf("the %s is stored whole in %d journal rows", name, n)
+		}
+	}
+	if n := e.query(`SELECT count(*) FROM api_journal WHERE request_body LIKE '%"secret":"****%'`); n != 1 {
+		t.Errorf("%d stable_token bodies with the secret masked, want 1", n)
+	}
+}
