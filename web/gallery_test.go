@@ -160,6 +160,7 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		galleryPage{name: "dev", path: "/dev/settings"},
 		galleryPage{name: "dev-whitelist", path: "/dev/settings/ip-whitelist"},
 		galleryPage{name: "dev-domains", path: "/dev/settings/domains"},
+		galleryPage{name: "sandbox", path: "/dev/sandbox"},
 		galleryPage{name: "freeze-wait", path: freezeWait},
 		galleryPage{name: "menu", path: "/home", steps: []chromedp.Action[chromedp.Void]{chromedp.Click(`[data-testid="signed-in-as"]`), chromedp.WaitVisible(`[data-testid="logout"]`)}},
 	)
@@ -180,6 +181,7 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		galleryPage{name: "basic", path: "/settings/basic"},
 		galleryPage{name: "members", path: "/members"},
 		galleryPage{name: "dev", path: "/dev/settings"},
+		galleryPage{name: "sandbox", path: "/dev/sandbox"},
 	)
 	add("analyst", e.console(a, tm.analyst),
 		galleryPage{name: "home", path: "/home"},
