@@ -40,6 +40,7 @@ var nonConsolePrefixes = []string{
 	"/sns/",     // the WeChat-compatible API, SPEC §11
 	"/wxa/",     // the server API behind an access token, SPEC §17
 	"/wxaapi/",  // the server API behind an access token, SPEC §17
+	"/ci/",      // the CI upload: the code-upload key, no session, SPEC §12
 }
 
 func nonConsole(route string) bool {
@@ -276,6 +277,11 @@ func TestConsoleRoutesUseSpecRows(t *testing.T) {
 		"GET /dev/sandbox":                           store.ActSandbox, // SPEC §18: administrator and developer
 		"POST /dev/sandbox/faults":                   store.ActSandbox,
 		"POST /dev/sandbox/faults/:id/delete":        store.ActSandbox,
+		"POST /dev/settings/upload-key":              store.ActSecret,
+		"GET /dev/settings/upload-key/wait/:token":   store.ActSecret,
+		"GET /dev/settings/upload-key/:token":        store.ActSecret,
+		"GET /dev/settings/upload-key/ip-whitelist":  store.ActEditDev,
+		"POST /dev/settings/upload-key/ip-whitelist": store.ActEditDev,
 	}
 	got := newEnv(t).srv.ConsoleActions()
 	for route, a := range want {

@@ -115,8 +115,9 @@ func (r *recorder) Write(b []byte) (int, error) {
 
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// Journal is the middleware of the API's surfaces (mounted on the server, it passes other
-// paths by): each call gets its rid, fault rules are applied (faults.go), and one entry of
+// Journal is the middleware of the WeChat-compatible surfaces (mounted on the server, it
+// passes other paths by, and the CI upload, whose multipart body holds a package and the
+// upload key and which has no rid): each call gets its rid, fault rules are applied (faults.go), and one entry of
 // the request journal is queued after the answer (store.Journal batches the writes, so the
 // call does not wait for the database). Masking and reading the errcode are left to the
 // journal's writer (JournalEntry.Finish), off the call's path: the unmasked request and
@@ -124,7 +125,7 @@ func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 func (a *API) Journal(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
-		if !Owns(req.URL.Path) {
+		if !Owns(req.URL.Path) || isCI(req.URL.Path) {
 			return next(c)
 		}
 		start := a.store.Now()
