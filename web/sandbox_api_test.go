@@ -152,3 +152,19 @@ func TestJournalStoresNoSecrets(t *testing.T) {
 		t.Errorf("%d stable_token bodies with the secret masked, want 1", n)
 	}
 }
+
+// The CI upload (a multipart package with the upload key) is no WeChat API call: it is
+// not journaled, so its key never reaches the journal. An unknown path of the API is
+// (40066, HTTP 404), under no account.
+func TestJournalLeavesCIUploadOut(t *testing.T) {
+	e := newAPIEnv(t)
+	e.call(t, "GET", "/cgi-bin/nope", "", "")
+	e.call(t, "POST", "/ci/v1/upload", "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\nsecret-upload-key\r\n--x--\r\n")
+	e.st.FlushJournal()
+	if n := e.query(`SELECT count(*) FROM api_journal WHERE endpoint LIKE '/ci/%'`); n != 0 {
+		t.Errorf("%d CI uploads journaled", n)
+	}
+	if n := e.query(`SELECT count(*) FROM api_journal WHERE endpoint = '/cgi-bin/nope' AND errcode = 40066 AND status = 404 AND account_id IS NULL`); n != 1 {
+		t.Errorf("the unknown path is journaled %d times (want once, under no account)", n)
+	}
+}
