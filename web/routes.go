@@ -105,6 +105,12 @@ func (s *Server) routes() {
 	s.console(http.MethodGet, views.PathDevUploadKeyIPs, s.UploadKeyIPsEdit, store.ActEditDev)
 	s.console(http.MethodPost, views.PathDevUploadKeyIPs, s.UploadKeyIPsSave, store.ActEditDev)
 
+	// Operational data and the operation log (SPEC §16).
+	s.console(http.MethodGet, views.PathStats, s.StatsPage, store.ActStats)
+	s.console(http.MethodGet, views.PathStatsCSV, s.StatsCSV, store.ActStats)
+	s.console(http.MethodGet, views.PathLogs, s.LogsPage, store.ActLogs)
+	s.console(http.MethodGet, views.PathLogsCSV, s.LogsCSV, store.ActLogs)
+
 	// Sandbox tools (SPEC §18).
 	s.console(http.MethodGet, views.PathSandbox, s.SandboxPage, store.ActSandbox)
 	s.console(http.MethodPost, views.PathSandboxFaults, s.SandboxFaultAdd, store.ActSandbox)
