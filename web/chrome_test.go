@@ -31,16 +31,16 @@ func TestNavShowsPagesOnceTheyExist(t *testing.T) {
 		r.doc.Find(`[data-testid="nav"] a[href]`).Each(func(_ int, el *goquery.Selection) { got = append(got, el.AttrOr("href", "")) })
 		return strings.Join(got, " ")
 	}
-	if strings.Contains(menu(tm.admin), "/dev/sandbox") {
-		t.Fatal("the menu shows /dev/sandbox before the page exists")
+	if strings.Contains(menu(tm.admin), "/messages") {
+		t.Fatal("the menu shows /messages before the page exists")
 	}
-	sandbox := func(c echo.Context) error { return c.String(http.StatusOK, "sandbox") }
-	e.srv.console(http.MethodGet, "/dev/sandbox", sandbox, store.ActViewDev)
+	messages := func(c echo.Context) error { return c.String(http.StatusOK, "messages") }
+	e.srv.console(http.MethodGet, "/messages", messages, store.ActMessages)
 	for _, tc := range []struct {
 		who  store.Person
 		want string
 	}{
-		{tm.admin, "/home /members /logs /stats /dev/settings /dev/sandbox /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions"},
+		{tm.admin, "/home /members /logs /stats /messages /dev/settings /dev/sandbox /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions"},
 		{tm.analyst, "/home /members /stats /settings/basic /settings/sessions"},
 		{tm.developer, "/home /members /dev/settings /dev/sandbox /settings/basic /settings/sessions"},
 	} {

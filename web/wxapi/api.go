@@ -94,11 +94,11 @@ func (a *API) Mount(e *echo.Echo) {
 	a.post(cgi, "/openapi/rid/get", a.RidGet, a.RequireToken)
 	a.post(cgi, "/openapi/quota/get", a.QuotaGet, a.RequireToken)
 	a.post(cgi, "/clear_quota", a.ClearQuota, a.RequireToken)
-	a.paths = knownPaths(e)
 	e.Group(ciPrefix+"/v1").POST("/upload", a.CIUpload)
 	datacube := e.Group("/datacube")
 	a.post(datacube, "/getweanalysisappiddailysummarytrend", a.DailySummary, a.RequireToken)
 	a.post(datacube, "/getweanalysisappiddailyvisittrend", a.DailyVisitTrend, a.RequireToken)
+	a.paths = knownPaths(e)
 }
 
 // post registers a POST-only endpoint, whose other methods answer the real 43002.

@@ -135,11 +135,12 @@ func (a *API) ClearQuota(c echo.Context) error {
 // sandboxRefuse answers and counts one of the sandbox endpoints' own errcodes.
 func (a *API) sandboxRefuse(c echo.Context, code int) error { return a.refuse(c, code, "") }
 
-// knownPaths are the API's endpoints as quota/get names them, read from the routes.
+// knownPaths are the API's endpoints as quota/get names them, read from the routes once
+// all are registered (the CI upload is no WeChat endpoint).
 func knownPaths(e *echo.Echo) map[string]bool {
 	out := map[string]bool{}
 	for _, r := range e.Routes() {
-		if Owns(r.Path) && !strings.ContainsAny(r.Path, ":*") {
+		if Owns(r.Path) && !isCI(r.Path) && !strings.ContainsAny(r.Path, ":*") {
 			out[r.Path] = true
 		}
 	}
