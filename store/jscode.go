@@ -193,12 +193,12 @@ func (s *Store) codeToSessionTx(ctx context.Context, tx *sql.Tx, id int64, appid
 	err := tx.QueryRowContext(ctx, `SELECT id, account_id, person_id, expires_at, used_at FROM js_codes WHERE code_hash = ?`,
 		HashToken(code)).Scan(&codeID, &account, &person, &expires, &used)
 	if errors.Is(err, sql.ErrNoRows) {
-		return WxSession{}, APIInvalidCode
+		return WxSession{}, refuse(APIInvalidCode, ReasonCodeUnknown)
 	} else if err != nil {
 		return WxSession{}, fmt.Errorf("find js_code: %w", err)
 	}
-	if account != id || used.Valid || !now.Before(parseTime(expires)) {
-		return WxSession{}, APIInvalidCode
+	if err := codeRefusal(ctx, tx, id, account, used, parseTime(expires), now); err != nil {
+		return WxSession{}, err
 	}
 	var calls int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM js_codes WHERE account_id = ? AND person_id = ? AND used_at >= ?`,
@@ -206,7 +206,7 @@ func (s *Store) codeToSessionTx(ctx context.Context, tx *sql.Tx, id int64, appid
 		return WxSession{}, fmt.Errorf("count sessions: %w", err)
 	}
 	if calls >= JSCodeMinuteLimit {
-		return WxSession{}, APIMinuteQuota
+		return WxSession{}, refuse(APIMinuteQuota, ReasonCodeMinuteQuota, "Limit", strconv.Itoa(JSCodeMinuteLimit))
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE js_codes SET used_at = ? WHERE id = ?`, fmtTime(now), codeID); err != nil {
 		return WxSession{}, fmt.Errorf("spend js_code: %w", err)
@@ -218,4 +218,22 @@ func (s *Store) codeToSessionTx(ctx context.Context, tx *sql.Tx, id int64, appid
 	b := make([]byte, 16)
 	rand.Read(b)
 	return WxSession{OpenID: openID(key, appid, person), SessionKey: base64.StdEncoding.EncodeToString(b)}, nil
+}
+
+// codeRefusal tells why a found js_code cannot be spent by account id: it is another
+// app's (naming it), already used (when), or expired (when); nil when it can be.
+func codeRefusal(ctx context.Context, tx *sql.Tx, id, account int64, used sql.NullString, expires, now time.Time) error {
+	switch {
+	case account != id:
+		var appid string
+		if err := tx.QueryRowContext(ctx, `SELECT appid FROM accounts WHERE id = ?`, account).Scan(&appid); err != nil {
+			return fmt.Errorf("appid of %d: %w", account, err)
+		}
+		return refuse(APIInvalidCode, ReasonCodeOtherApp, "AppID", appid)
+	case used.Valid:
+		return refuse(APIInvalidCode, ReasonCodeUsed, "At", clockText(parseTime(used.String)))
+	case !now.Before(expires):
+		return refuse(APIInvalidCode, ReasonCodeExpired, "At", clockText(expires))
+	}
+	return nil
 }

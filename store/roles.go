@@ -40,6 +40,7 @@ const (
 	ActLogs             Action = "logs"              // operation log
 	ActAccount          Action = "account"           // change the account's login password (not in SPEC §9's table: the administrator's, as on the real platform)
 	ActMessages         Action = "messages"          // manage subscribe-message templates (SPEC §17: administrator, operator)
+	ActSandbox          Action = "sandbox"           // the sandbox tools (SPEC §18: administrator, developer)
 )
 
 // matrix is the one place that says who may do what.
@@ -57,6 +58,7 @@ var matrix = map[Action][]Role{
 	ActLogs:             {RoleAdmin},
 	ActAccount:          {RoleAdmin},
 	ActMessages:         {RoleAdmin, RoleOperator},
+	ActSandbox:          {RoleAdmin, RoleDeveloper},
 }
 
 // RolesFor lists the roles that may perform a, for the "this needs role X" page.

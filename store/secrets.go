@@ -148,6 +148,12 @@ func (s *Store) newSecretTx(ctx context.Context, tx *sql.Tx, accountID, personID
 		return "", err
 	}
 	secret := randomHex(32)
+	if had {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO secret_history (account_id, secret_hash, replaced_at) VALUES (?, ?, ?)`,
+			accountID, old.hash, fmtTime(s.now())); err != nil {
+			return "", fmt.Errorf("keep replaced secret of %d: %w", accountID, err)
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO app_secrets (account_id, secret_hash, created_at) VALUES (?, ?, ?)
 		ON CONFLICT (account_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at`,
 		accountID, hashAppSecret(key, secret), fmtTime(s.now())); err != nil {

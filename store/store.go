@@ -30,6 +30,10 @@ type Store struct {
 	counters *counterStmts
 	// wr commits the write transactions in batches (writer.go).
 	wr *groupWriter
+	// journal writes the sandbox's request journal in batches (journal.go).
+	journal *journalWriter
+	// activeFaults counts the fault rules that may still answer a call (faults.go).
+	activeFaults atomic.Int64
 	// Now is the clock for every rule that depends on time (quotas, expiry); tests and the
 	// sandbox replace it, so no code in the product calls time.Now directly.
 	Now func() time.Time
@@ -71,7 +75,18 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		r.Close()
 		return nil, err
 	}
-	return &Store{write: w, read: r, counters: counters, wr: newGroupWriter(w, counters), Now: time.Now}, nil
+	s := &Store{write: w, read: r, counters: counters, wr: newGroupWriter(w, counters), Now: time.Now}
+	if s.journal, err = newJournalWriter(ctx, s); err != nil {
+		counters.close()
+		w.Close()
+		r.Close()
+		return nil, err
+	}
+	if err := s.countFaultRules(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
@@ -89,8 +104,9 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// Close closes both pools.
+// Close writes the journal's last batch and closes both pools.
 func (s *Store) Close() error {
+	s.journal.close()
 	s.counters.close()
 	rerr := s.read.Close()
 	if err := s.write.Close(); err != nil {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strconv"
 	"time"
 )
 
@@ -70,18 +71,23 @@ func (s *Store) authorizeCall(ctx context.Context, tx *sql.Tx, call APICall) (in
 		FROM accounts a LEFT JOIN app_secrets s ON s.account_id = a.id LEFT JOIN dev_settings d ON d.account_id = a.id
 		WHERE a.appid = ? AND a.step = 'done'`, call.AppID).Scan(&id, &hash, &frozen, &changes, &ips)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, APIInvalidAppID
+		return 0, refuse(APIInvalidAppID, ReasonAppIDUnknown, "AppID", call.AppID)
 	} else if err != nil {
 		return 0, fmt.Errorf("find appid: %w", err)
 	}
 	r := secretRow{hash: hash.String, frozen: frozen.Bool, changesAt: parseTime(changes.String)}
+	entries := splitStored(ips.String)
 	switch {
 	case !hash.Valid || !appSecretMatches(key, r.hash, call.Secret):
-		return id, APIInvalidSecret
+		refusal, err := s.wrongSecretReason(ctx, tx, key, id, hash.Valid, call.Secret)
+		if err != nil {
+			return id, err
+		}
+		return id, refusal
 	case r.frozenAt(s.now()):
-		return id, APISecretFrozen
-	case !IPAllowed(splitStored(ips.String), call.IP):
-		return id, APIIPNotAllowed
+		return id, refuse(APISecretFrozen, ReasonSecretFrozen, "At", clockText(r.changesAt))
+	case !IPAllowed(entries, call.IP):
+		return id, ipRefusal(entries, call)
 	}
 	return id, nil
 }
@@ -166,7 +172,7 @@ func (s *Store) issueTokenTx(ctx context.Context, tx *sql.Tx, id int64, token st
 		return err
 	}
 	if used >= quota {
-		return APIDailyQuota
+		return refuse(APIDailyQuota, ReasonTokenQuota, "Used", strconv.Itoa(used), "Limit", strconv.Itoa(quota))
 	}
 	now := s.now()
 	overlap := fmtTime(now.Add(TokenOverlap))
@@ -218,7 +224,7 @@ func (s *Store) stableTokenTx(ctx context.Context, tx *sql.Tx, id int64, force b
 		case recent > 0 && current:
 			mint = false
 		case today >= StableForceDaily:
-			return AccessToken{}, APIDailyQuota
+			return AccessToken{}, refuse(APIDailyQuota, ReasonStableForceQuota, "Limit", strconv.Itoa(StableForceDaily))
 		default:
 			if _, err := tx.ExecContext(ctx, `UPDATE access_tokens SET expires_at = ?2 WHERE account_id = ?1 AND kind = 'stable' AND expires_at > ?2`,
 				id, fmtTime(now)); err != nil {
@@ -247,16 +253,17 @@ func (s *Store) CheckAccessToken(ctx context.Context, token string) (int64, erro
 	err := s.read.QueryRowContext(ctx, `SELECT account_id, created_at, expires_at FROM access_tokens WHERE token_hash = ?`,
 		HashToken(token)).Scan(&id, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, APIInvalidCredential
+		return 0, refuse(APIInvalidCredential, ReasonTokenUnknown)
 	} else if err != nil {
 		return 0, fmt.Errorf("check access token: %w", err)
 	}
 	now := s.now()
+	ends := parseTime(created).Add(AccessTokenTTL)
 	switch {
 	case now.Before(parseTime(expires)):
 		return id, nil
-	case !now.Before(parseTime(created).Add(AccessTokenTTL)):
-		return id, APITokenExpired
+	case !now.Before(ends):
+		return id, refuse(APITokenExpired, ReasonTokenExpired, "At", clockText(ends))
 	}
-	return id, APIInvalidCredential
+	return id, refuse(APIInvalidCredential, ReasonTokenReplaced, "At", clockText(parseTime(expires)))
 }

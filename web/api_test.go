@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -165,7 +166,7 @@ func TestAPITokenOverlap(t *testing.T) {
 		t.Fatalf("the previous token should still work within 5 minutes: %v", err)
 	}
 	e.clock.Advance(time.Second)
-	if _, err := e.st.CheckAccessToken(ctx, first.AccessToken); err != store.APIInvalidCredential {
+	if _, err := e.st.CheckAccessToken(ctx, first.AccessToken); !errors.Is(err, store.APIInvalidCredential) {
 		t.Fatalf("after 5 minutes the previous token should be invalid, got %v", err)
 	}
 	if _, err := e.st.CheckAccessToken(ctx, second.AccessToken); err != nil {

@@ -208,9 +208,9 @@ func TestNavFollowsTheMatrix(t *testing.T) {
 	e := newEnv(t)
 	tm := newTeam(e)
 	want := map[string]string{
-		"administrator": "[/home /members /logs /stats /messages /dev/settings /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions]",
+		"administrator": "[/home /members /logs /stats /messages /dev/settings /dev/sandbox /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions]",
 		"operator":      "[/home /members /messages /settings/basic /settings/filing /settings/verify /settings/sessions]",
-		"developer":     "[/home /members /dev/settings /settings/basic /settings/sessions]",
+		"developer":     "[/home /members /dev/settings /dev/sandbox /settings/basic /settings/sessions]",
 		"analyst":       "[/home /members /stats /settings/basic /settings/sessions]",
 	}
 	for _, s := range seats[:4] {
@@ -275,6 +275,9 @@ func TestConsoleRoutesUseSpecRows(t *testing.T) {
 		"POST /dev/settings/secret/unfreeze":         store.ActSecret,
 		"GET /dev/settings/secret/freeze/:token":     store.ActSecret,
 		"GET /dev/settings/secret/unfreeze/:token":   store.ActSecret,
+		"GET /dev/sandbox":                           store.ActSandbox, // SPEC §18: administrator and developer
+		"POST /dev/sandbox/faults":                   store.ActSandbox,
+		"POST /dev/sandbox/faults/:id/delete":        store.ActSandbox,
 		"POST /dev/settings/upload-key":              store.ActSecret,
 		"GET /dev/settings/upload-key/wait/:token":   store.ActSecret,
 		"GET /dev/settings/upload-key/:token":        store.ActSecret,

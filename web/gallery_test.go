@@ -164,6 +164,7 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		galleryPage{name: "dev", path: "/dev/settings"},
 		galleryPage{name: "dev-whitelist", path: "/dev/settings/ip-whitelist"},
 		galleryPage{name: "dev-domains", path: "/dev/settings/domains"},
+		galleryPage{name: "sandbox", path: "/dev/sandbox"},
 		galleryPage{name: "freeze-wait", path: freezeWait},
 		galleryPage{name: "stats", path: "/stats?days=30"},
 		galleryPage{name: "logs", path: "/logs"},
@@ -194,6 +195,7 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		galleryPage{name: "basic", path: "/settings/basic"},
 		galleryPage{name: "members", path: "/members"},
 		galleryPage{name: "dev", path: "/dev/settings"},
+		galleryPage{name: "sandbox", path: "/dev/sandbox"},
 	)
 	add("analyst", e.console(a, tm.analyst),
 		galleryPage{name: "home", path: "/home"},

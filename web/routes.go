@@ -120,6 +120,11 @@ func (s *Server) routes() {
 	s.console(http.MethodGet, "/messages/:id/delete", s.MessageDeleteConfirm, store.ActMessages)
 	s.console(http.MethodPost, "/messages/:id/delete", s.MessageDelete, store.ActMessages)
 
+	// Sandbox tools (SPEC §18).
+	s.console(http.MethodGet, views.PathSandbox, s.SandboxPage, store.ActSandbox)
+	s.console(http.MethodPost, views.PathSandboxFaults, s.SandboxFaultAdd, store.ActSandbox)
+	s.console(http.MethodPost, "/dev/sandbox/faults/:id/delete", s.SandboxFaultDelete, store.ActSandbox)
+
 	// Simulated WeChat (SPEC §3).
 	s.html(http.MethodGet, "/wx", s.WxHome, s.wxPerson)
 	s.html(http.MethodGet, "/wx/signup", s.WxSignupPage)

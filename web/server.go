@@ -99,6 +99,7 @@ func New(st *store.Store, master []byte, opts Options) *Server {
 	s := &Server{store: st, opts: opts, log: opts.Logger, actions: map[string]store.Action{}, pages: map[string]store.Action{}, nudge: make(chan struct{}, 1),
 		api:     wxapi.New(st, wxapi.Options{TokenDailyQuota: opts.TokenDailyQuota, Logger: opts.Logger, BaseURL: opts.BaseURL}),
 		limiter: newIPLimiter(opts.PasswordAttempts, opts.PasswordRefill, st.Now)}
+	st.SetJournalLogger(opts.Logger)
 	s.echo = echo.New()
 	s.echo.HideBanner, s.echo.HidePort = true, true
 	s.echo.HTTPErrorHandler = s.handleError

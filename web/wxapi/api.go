@@ -52,6 +52,8 @@ type API struct {
 	log     *slog.Logger
 	quota   int
 	baseURL string
+	// paths are the endpoints quota/get knows, read from the routes once mounted.
+	paths map[string]bool
 }
 
 // New builds the API around a store.
@@ -67,8 +69,11 @@ func New(st *store.Store, opts Options) *API {
 
 // Mount registers the API's groups on e (groups without middleware, so Echo adds no
 // catch-all routes: an unknown path stays a 404 and a wrong method a 405 for HandleError).
-// The calls behind an access token carry RequireToken as route middleware.
+// The calls behind an access token carry RequireToken as route middleware. Journal runs in
+// front of every route (it passes the other surfaces by), so that unknown paths and wrong
+// methods are journaled too.
 func (a *API) Mount(e *echo.Echo) {
+	e.Use(a.Journal)
 	cgi := e.Group("/cgi-bin")
 	cgi.GET("/token", a.Token)
 	a.post(cgi, "/stable_token", a.StableToken)
@@ -86,10 +91,14 @@ func (a *API) Mount(e *echo.Echo) {
 	tmpl.Match(notGet, "/gettemplate", a.RequireGet)
 	a.post(tmpl, "/addtemplate", a.AddTemplate, a.RequireToken)
 	a.post(tmpl, "/deltemplate", a.DeleteTemplate, a.RequireToken)
+	a.post(cgi, "/openapi/rid/get", a.RidGet, a.RequireToken)
+	a.post(cgi, "/openapi/quota/get", a.QuotaGet, a.RequireToken)
+	a.post(cgi, "/clear_quota", a.ClearQuota, a.RequireToken)
 	e.Group(ciPrefix+"/v1").POST("/upload", a.CIUpload)
 	datacube := e.Group("/datacube")
 	a.post(datacube, "/getweanalysisappiddailysummarytrend", a.DailySummary, a.RequireToken)
 	a.post(datacube, "/getweanalysisappiddailyvisittrend", a.DailyVisitTrend, a.RequireToken)
+	a.paths = knownPaths(e)
 }
 
 // post registers a POST-only endpoint, whose other methods answer the real 43002.

@@ -95,16 +95,32 @@ func apiErrmsg(code int, ip netip.Addr) string {
 		}
 		return fmt.Sprintf("invalid ip %s ipv6 %s, not in whitelist", ip, v6)
 	}
-	return apiMessages[code]
+	if m, ok := apiMessages[code]; ok {
+		return m
+	}
+	return sandboxMessages[code]
 }
 
-// rid is the request id the real API ends each errmsg with: the time in hex and 16 random
-// hex digits, as three groups of 8.
-func (a *API) rid() string {
+// newRid is a request id as the real API makes them: the time in hex and 16 random hex
+// digits, as three groups of 8.
+func (a *API) newRid() string {
 	b := make([]byte, 8)
 	rand.Read(b)
 	r := hex.EncodeToString(b)
 	return fmt.Sprintf("%08x-%s-%s", uint32(a.store.Now().Unix()), r[:8], r[8:])
+}
+
+// ridKey is where the journal middleware leaves the call's rid.
+const ridKey = "wxapi.rid"
+
+// rid is the call's request id: the one the journal records it under.
+func (a *API) rid(c echo.Context) string {
+	if r, ok := c.Get(ridKey).(string); ok {
+		return r
+	}
+	r := a.newRid()
+	c.Set(ridKey, r)
+	return r
 }
 
 // writeJSON answers v as the real API does: its content type, compact JSON with no
@@ -130,8 +146,8 @@ type errorBody struct {
 // okStatus is the errcode and errmsg of a successful answer, which its results follow.
 var okStatus = errorBody{ErrCode: 0, ErrMsg: "ok"}
 
-// withRid ends an errmsg as the real API does.
-func (a *API) withRid(msg string) string { return msg + " rid: " + a.rid() }
+// withRid ends an errmsg as the real API does, with the call's rid.
+func (a *API) withRid(c echo.Context, msg string) string { return msg + " rid: " + a.rid(c) }
 
 // fail answers an errcode with HTTP 200, as the real API does for every errcode.
 func (a *API) fail(c echo.Context, code int, ip netip.Addr) error {
@@ -140,7 +156,7 @@ func (a *API) fail(c echo.Context, code int, ip netip.Addr) error {
 
 // failText answers an errcode with an errmsg of its own (one endpoint's wording).
 func (a *API) failText(c echo.Context, code int, msg string) error {
-	return writeJSON(c, http.StatusOK, errorBody{ErrCode: code, ErrMsg: a.withRid(msg)})
+	return writeJSON(c, http.StatusOK, errorBody{ErrCode: code, ErrMsg: a.withRid(c, msg)})
 }
 
 // failWith answers a store error: its errcode (47003 naming the data key), or a logged
@@ -149,6 +165,10 @@ func (a *API) failWith(c echo.Context, err error, ip netip.Addr) error {
 	var arg *store.ArgumentError
 	if errors.As(err, &arg) {
 		return a.failText(c, int(store.APIArgumentInvalid), arg.Error())
+	}
+	var refusal *store.Refusal
+	if errors.As(err, &refusal) {
+		c.Set(refusalKey, refusal)
 	}
 	var code store.APIError
 	if errors.As(err, &code) {
@@ -194,5 +214,5 @@ func (a *API) HandleError(err error, c echo.Context) {
 		a.log.Error("api request failed", "id", c.Response().Header().Get(echo.HeaderXRequestID), "method", c.Request().Method,
 			"route", c.Path(), "err", err)
 	}
-	writeJSON(c, status, errorBody{ErrCode: code, ErrMsg: a.withRid(msg)})
+	writeJSON(c, status, errorBody{ErrCode: code, ErrMsg: a.withRid(c, msg)})
 }

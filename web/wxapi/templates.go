@@ -89,7 +89,7 @@ func (a *API) AddTemplate(c echo.Context) error {
 	switch {
 	case errors.Is(err, store.APITemplateExists):
 		return writeJSON(c, http.StatusOK, addedBody{errorBody: errorBody{ErrCode: int(store.APITemplateExists),
-			ErrMsg: a.withRid(apiMessages[int(store.APITemplateExists)])}, PriTmplID: id})
+			ErrMsg: a.withRid(c, apiMessages[int(store.APITemplateExists)])}, PriTmplID: id})
 	case err != nil:
 		return a.failWith(c, err, callIP(c))
 	}

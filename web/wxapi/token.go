@@ -26,6 +26,7 @@ func (a *API) RequireToken(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			if id != 0 {
 				a.count(c, id, err)
+				c.Set(accountKey, id)
 			}
 			return a.failWith(c, err, callIP(c))
 		}

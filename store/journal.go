@@ -1,0 +1,271 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The request journal's batching and keeping (SPEC §18).
+const (
+	// JournalFlushEvery is how long a journal entry waits in memory at most.
+	JournalFlushEvery = 200 * time.Millisecond
+	// JournalBatch is how many entries make a batch written at once.
+	JournalBatch = 256
+	// JournalMaxPending is how many entries may wait while the database is slow; past it
+	// new entries are dropped (and counted) rather than slowing or stopping the API.
+	JournalMaxPending = 20 * JournalBatch
+	// JournalKeep is how long entries stay, as rid/get answers them on the real platform.
+	JournalKeep = 7 * 24 * time.Hour
+	// journalPruneEvery is how often a flush also deletes the entries older than JournalKeep.
+	journalPruneEvery = time.Hour
+)
+
+// JournalEntry is one API call as the sandbox's request journal holds it. The request
+// and the answer are masked before they are stored (web/wxapi, through Finish): no
+// secret, token, key or code is ever stored whole.
+type JournalEntry struct {
+	Rid          string
+	AccountID    int64  // 0 when the call was identified by AppID only (AppID) or not at all
+	AppID        string // the AppID the call named, resolved to its account when written
+	At           time.Time
+	Method       string
+	Endpoint     string
+	ClientIP     string
+	CostMS       int64
+	Status       int
+	ErrCode      int
+	RequestURL   string // the query string, as the real rid/get answers it
+	RequestBody  string
+	ResponseBody string
+	Reason       string            // a Reason… key, "" for an answer that was no refusal
+	ReasonArgs   map[string]string // the reason's values
+	FaultRule    int64             // the fault rule that answered the call, 0 for none
+	// Finish, when set, completes the entry on the writer's goroutine just before it is
+	// stored, off the API call's path (the API masks the request and the answer there).
+	Finish func(*JournalEntry)
+}
+
+// journalWriter collects entries in memory and writes them in one transaction per batch,
+// on its own goroutine, so an API call only appends to a slice. A crash loses what waits
+// in memory: at most the entries of the last JournalFlushEvery, or the last batch when
+// calls come faster than that; the API's own writes (tokens, counters) are not involved.
+type journalWriter struct {
+	st      *Store
+	log     atomic.Pointer[slog.Logger]
+	mu      sync.Mutex
+	pending []JournalEntry
+	dropped int64
+	full    chan struct{}
+	stop    chan struct{}
+	done    chan struct{}
+	// writing serializes flushes (the ticker's, a full batch's, Flush and Close).
+	writing   sync.Mutex
+	lastPrune time.Time
+	// insert is prepared once on the write connection (parsing is much of a short
+	// statement's cost in SQLite); each batch uses it through tx.StmtContext.
+	insert *sql.Stmt
+}
+
+func newJournalWriter(ctx context.Context, st *Store) (*journalWriter, error) {
+	insert, err := st.write.PrepareContext(ctx, sqlJournalInsert)
+	if err != nil {
+		return nil, fmt.Errorf("prepare journal insert: %w", err)
+	}
+	w := &journalWriter{st: st, insert: insert, full: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	w.log.Store(slog.New(slog.DiscardHandler))
+	go w.run()
+	return w, nil
+}
+
+func (w *journalWriter) run() {
+	defer close(w.done)
+	t := time.NewTicker(JournalFlushEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-w.stop:
+			w.flush()
+			return
+		case <-t.C:
+		case <-w.full:
+		}
+		w.flush()
+	}
+}
+
+// add queues e; it never blocks on the database.
+func (w *journalWriter) add(e JournalEntry) {
+	w.mu.Lock()
+	if len(w.pending) >= JournalMaxPending {
+		w.dropped++
+		w.mu.Unlock()
+		return
+	}
+	w.pending = append(w.pending, e)
+	n := len(w.pending)
+	w.mu.Unlock()
+	if n >= JournalBatch {
+		select {
+		case w.full <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// flush writes what waits, a batch per transaction, and prunes once an hour of the API's
+// clock, as the newest entry tells it (the goroutine never reads Store.Now, which tests
+// replace).
+func (w *journalWriter) flush() {
+	w.writing.Lock()
+	defer w.writing.Unlock()
+	w.mu.Lock()
+	batch, dropped := w.pending, w.dropped
+	w.pending, w.dropped = nil, 0
+	w.mu.Unlock()
+	log := w.log.Load()
+	if dropped > 0 {
+		log.Warn("request journal dropped entries while the database was slow", "entries", dropped)
+	}
+	if len(batch) == 0 {
+		return
+	}
+	latest := batch[len(batch)-1].At
+	ctx := context.Background()
+	for len(batch) > 0 {
+		n := min(len(batch), JournalBatch)
+		if err := w.st.writeJournal(ctx, w.insert, batch[:n]); err != nil {
+			log.Error("write request journal", "entries", n, "err", err)
+		}
+		batch = batch[n:]
+	}
+	if latest.Sub(w.lastPrune) >= journalPruneEvery {
+		w.lastPrune = latest
+		if err := w.st.pruneJournal(ctx, latest.Add(-JournalKeep)); err != nil {
+			log.Error("prune request journal", "err", err)
+		}
+	}
+}
+
+func (w *journalWriter) close() {
+	close(w.stop)
+	<-w.done
+	w.insert.Close()
+}
+
+// Journal queues one entry of the request journal; it is written within
+// JournalFlushEvery (FlushJournal writes it at once).
+func (s *Store) Journal(e JournalEntry) { s.journal.add(e) }
+
+// FlushJournal writes every queued entry now.
+func (s *Store) FlushJournal() { s.journal.flush() }
+
+// SetJournalLogger sets where the journal writer reports failures.
+func (s *Store) SetJournalLogger(l *slog.Logger) { s.journal.log.Store(l) }
+
+const sqlJournalInsert = `INSERT OR IGNORE INTO api_journal (rid, account_id, at, method, endpoint, client_ip, cost_ms, status, errcode,
+	request_url, request_body, response_body, reason, reason_args, fault_rule)
+	VALUES (?1, COALESCE(NULLIF(?2, 0), (SELECT id FROM accounts WHERE appid = NULLIF(?3, ''))), ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+	?11, ?12, ?13, ?14, ?15, NULLIF(?16, 0))`
+
+// writeJournal inserts a batch in one transaction.
+func (s *Store) writeJournal(ctx context.Context, insert *sql.Stmt, batch []JournalEntry) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		st := tx.StmtContext(ctx, insert)
+		for _, e := range batch {
+			if e.Finish != nil {
+				e.Finish(&e)
+			}
+			args, _ := json.Marshal(e.ReasonArgs)
+			if _, err := st.ExecContext(ctx, e.Rid, e.AccountID, e.AppID, fmtTime(e.At), e.Method, e.Endpoint, e.ClientIP, e.CostMS,
+				e.Status, e.ErrCode, e.RequestURL, e.RequestBody, e.ResponseBody, e.Reason, string(args), e.FaultRule); err != nil {
+				return fmt.Errorf("journal %s: %w", e.Rid, err)
+			}
+		}
+		return nil
+	})
+}
+
+// pruneJournal deletes the entries from before (JournalKeep before the newest).
+func (s *Store) pruneJournal(ctx context.Context, before time.Time) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM api_journal WHERE at < ?`, fmtTime(before))
+		return err
+	})
+}
+
+// JournalQuery narrows a search of the journal; zero fields do not narrow.
+type JournalQuery struct {
+	Rid, Endpoint string
+	ErrCode       *int
+	From, To      time.Time
+}
+
+// JournalLimit is how many entries one search shows, newest first.
+const JournalLimit = 100
+
+const journalColumns = `rid, COALESCE(account_id, 0), at, method, endpoint, client_ip, cost_ms, status, errcode,
+	request_url, request_body, response_body, reason, reason_args, COALESCE(fault_rule, 0)`
+
+func scanJournal(sc interface{ Scan(...any) error }) (JournalEntry, error) {
+	var e JournalEntry
+	var at, args string
+	err := sc.Scan(&e.Rid, &e.AccountID, &at, &e.Method, &e.Endpoint, &e.ClientIP, &e.CostMS, &e.Status, &e.ErrCode,
+		&e.RequestURL, &e.RequestBody, &e.ResponseBody, &e.Reason, &args, &e.FaultRule)
+	e.At = parseTime(at)
+	json.Unmarshal([]byte(args), &e.ReasonArgs)
+	return e, err
+}
+
+// SearchJournal lists the account's entries that match q, newest first, at most
+// JournalLimit.
+func (s *Store) SearchJournal(ctx context.Context, accountID int64, q JournalQuery) ([]JournalEntry, error) {
+	code, hasCode := 0, q.ErrCode != nil
+	if hasCode {
+		code = *q.ErrCode
+	}
+	to := ""
+	if !q.To.IsZero() {
+		to = fmtTime(q.To)
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT `+journalColumns+` FROM api_journal WHERE account_id = ?1
+		AND (?2 = '' OR rid = ?2) AND (?3 = '' OR endpoint = ?3) AND (NOT ?4 OR errcode = ?5)
+		AND at >= ?6 AND (?7 = '' OR at < ?7) ORDER BY at DESC, id DESC LIMIT ?8`,
+		accountID, q.Rid, q.Endpoint, hasCode, code, fmtTime(q.From), to, JournalLimit)
+	if err != nil {
+		return nil, fmt.Errorf("search journal of %d: %w", accountID, err)
+	}
+	defer rows.Close()
+	var out []JournalEntry
+	for rows.Next() {
+		e, err := scanJournal(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// JournalEntryOf is the entry of rid: ErrNotFound when there is none or it is older than
+// JournalKeep (not yet pruned), ErrForbidden when it is another account's.
+func (s *Store) JournalEntryOf(ctx context.Context, accountID int64, rid string) (JournalEntry, error) {
+	e, err := scanJournal(s.read.QueryRowContext(ctx, `SELECT `+journalColumns+` FROM api_journal WHERE rid = ?`, rid))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return JournalEntry{}, ErrNotFound
+	case err != nil:
+		return JournalEntry{}, fmt.Errorf("journal %s: %w", rid, err)
+	case e.AccountID != accountID:
+		return JournalEntry{}, ErrForbidden
+	case e.At.Before(s.now().Add(-JournalKeep)):
+		return JournalEntry{}, ErrNotFound
+	}
+	return e, nil
+}
