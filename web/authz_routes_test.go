@@ -206,10 +206,10 @@ func TestNavFollowsTheMatrix(t *testing.T) {
 	e := newEnv(t)
 	tm := newTeam(e)
 	want := map[string]string{
-		"administrator": "[/home /members /dev/settings /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions]",
-		"operator":      "[/home /members /settings/basic /settings/filing /settings/verify /settings/sessions]",
-		"developer":     "[/home /members /dev/settings /settings/basic /settings/sessions]",
-		"analyst":       "[/home /members /settings/basic /settings/sessions]",
+		"administrator": "[/home /versions /members /dev/settings /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions]",
+		"operator":      "[/home /versions /members /settings/basic /settings/filing /settings/verify /settings/sessions]",
+		"developer":     "[/home /versions /members /dev/settings /settings/basic /settings/sessions]",
+		"analyst":       "[/home /versions /members /settings/basic /settings/sessions]",
 	}
 	for _, s := range seats[:4] {
 		r := e.console(tm.a, *s.who(tm)).get("/home")
@@ -273,6 +273,21 @@ func TestConsoleRoutesUseSpecRows(t *testing.T) {
 		"POST /dev/settings/secret/unfreeze":         store.ActSecret,
 		"GET /dev/settings/secret/freeze/:token":     store.ActSecret,
 		"GET /dev/settings/secret/unfreeze/:token":   store.ActSecret,
+		"GET /versions":                              store.ActView, // every member sees the versions (SPEC §12)
+		"POST /versions/upload":                      store.ActUpload,
+		"POST /versions/:id/trial":                   store.ActUpload,
+		"GET /versions/:id/package":                  store.ActUpload,
+		"GET /versions/:id/delete":                   store.ActUpload,
+		"POST /versions/:id/delete":                  store.ActUpload,
+		"GET /versions/:id/submit":                   store.ActRelease,
+		"POST /versions/:id/submit":                  store.ActRelease,
+		"POST /versions/review/withdraw":             store.ActRelease,
+		"POST /versions/review/release":              store.ActRelease,
+		"POST /versions/online/phase":                store.ActRelease,
+		"GET /versions/online/phase/cancel":          store.ActRelease,
+		"POST /versions/online/phase/:action":        store.ActRelease,
+		"GET /versions/rollback/:id":                 store.ActRelease,
+		"POST /versions/rollback":                    store.ActRelease,
 	}
 	got := newEnv(t).srv.ConsoleActions()
 	for route, a := range want {

@@ -100,6 +100,24 @@ func (s *Server) routes() {
 	s.console(http.MethodGet, "/dev/settings/secret/freeze/:token", s.SecretFreezeWaitPage, store.ActSecret)
 	s.console(http.MethodGet, "/dev/settings/secret/unfreeze/:token", s.SecretUnfreezeWaitPage, store.ActSecret)
 
+	// Versions, review and release (SPEC §12): every member sees the page; uploading and
+	// the trial need ActUpload, review, release and rollback ActRelease.
+	s.console(http.MethodGet, views.PathVersions, s.VersionsPage, store.ActView)
+	s.console(http.MethodPost, views.PathVersionsUpload, s.VersionUpload, store.ActUpload)
+	s.console(http.MethodPost, "/versions/:id/trial", s.VersionTrial, store.ActUpload)
+	s.console(http.MethodGet, "/versions/:id/package", s.VersionPackage, store.ActUpload)
+	s.console(http.MethodGet, "/versions/:id/delete", s.VersionDeleteConfirm, store.ActUpload)
+	s.console(http.MethodPost, "/versions/:id/delete", s.VersionDelete, store.ActUpload)
+	s.console(http.MethodGet, "/versions/:id/submit", s.VersionSubmitPage, store.ActRelease)
+	s.console(http.MethodPost, "/versions/:id/submit", s.VersionSubmit, store.ActRelease)
+	s.console(http.MethodPost, views.PathReviewWithdraw, s.ReviewWithdraw, store.ActRelease)
+	s.console(http.MethodPost, views.PathReviewRelease, s.ReviewRelease, store.ActRelease)
+	s.console(http.MethodPost, views.PathPhasePercent, s.PhasePercent, store.ActRelease)
+	s.console(http.MethodGet, views.PathPhaseCancel, s.PhaseCancelConfirm, store.ActRelease)
+	s.console(http.MethodPost, "/versions/online/phase/:action", s.PhaseChange, store.ActRelease)
+	s.console(http.MethodGet, "/versions/rollback/:id", s.RollbackConfirm, store.ActRelease)
+	s.console(http.MethodPost, views.PathRollback, s.Rollback, store.ActRelease)
+
 	// Simulated WeChat (SPEC §3).
 	s.html(http.MethodGet, "/wx", s.WxHome, s.wxPerson)
 	s.html(http.MethodGet, "/wx/signup", s.WxSignupPage)
