@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -213,4 +214,43 @@ func TestRollback(t *testing.T) {
 		}
 		wantStatus(t, e.devC.post("/versions/rollback", form, htmx), http.StatusForbidden)
 	})
+}
+
+// Every step taken in the console and in /ops is written to the operation log (SPEC §12),
+// in order, by the platform for the ops decisions.
+func TestVersionsOpLog(t *testing.T) {
+	e := newVerEnv(t, "personal")
+	e.ready(true)
+	before := len(e.oplogActions(e.a))
+	id := e.uploaded(e.devC, "1.0.0")
+	wantRedirect(t, e.devC.post("/versions/"+strconv.FormatInt(id, 10)+"/trial", nil, false), false, "/versions")
+	e.submitted(id)
+	wantRedirect(t, e.adminC.post("/versions/review/withdraw", nil, false), false, "/versions")
+	wantRedirect(t, biDecide(e.ops, "code", e.submitted(id), "reject", "缺少隐私说明", false), false, "/ops")
+	e.released("1.0.1", "full", 0)
+	e.released("2.0.0", "phased", 10)
+	steps := []string{"/versions/online/phase", "/versions/online/phase/pause", "/versions/online/phase/resume", "/versions/online/phase/full"}
+	for _, p := range steps {
+		wantRedirect(t, e.adminC.post(p, url.Values{"percent": {"50"}}, false), false, "/versions")
+	}
+	wantRedirect(t, e.adminC.post("/versions/rollback", url.Values{"version_id": {strconv.FormatInt(e.query(`SELECT id FROM versions WHERE version = '1.0.1'`), 10)}}, false), false, "/versions")
+	e.released("3.0.0", "phased", 10)
+	wantRedirect(t, e.adminC.post("/versions/online/phase/cancel", nil, false), false, "/versions")
+	wantRedirect(t, e.devC.post("/versions/"+strconv.FormatInt(id, 10)+"/delete", nil, false), false, "/versions")
+
+	got := e.oplogActions(e.a)
+	got = got[:len(got)-before]
+	want := []string{"version_uploaded", "trial_set", "review_submitted", "review_withdrawn", "review_submitted", "code_rejected",
+		"version_uploaded", "review_submitted", "code_approved", "version_released",
+		"version_uploaded", "review_submitted", "code_approved", "version_released",
+		"phase_percent_set", "phase_paused", "phase_resumed", "phase_full",
+		"version_rolled_back",
+		"version_uploaded", "review_submitted", "code_approved", "version_released", "phase_cancelled",
+		"version_deleted"}
+	for i, j := 0, len(got)-1; i < j; i, j = i+1, j-1 {
+		got[i], got[j] = got[j], got[i]
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("operation log\n got %v\nwant %v", got, want)
+	}
 }
