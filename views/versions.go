@@ -35,6 +35,28 @@ type SubmitView struct {
 // SubmitGroups is how many page groups the form offers (real: at most 5).
 const SubmitGroups = 5
 
+// alert is the page-level refusal to show: the Alert form's, or a field error of the
+// release or phase form while that form is not on the page (a post that raced a change of
+// the review or the release), so no refusal goes unseen.
+func (v VersionsView) alert() Form {
+	if v.Alert.Err("") != "" {
+		return v.Alert
+	}
+	hidden := []Form{}
+	if r := v.Page.Review; r == nil || r.Status != store.CodeApproved {
+		hidden = append(hidden, v.Release)
+	}
+	if o := v.Page.Online; o == nil || !o.InProgress() {
+		hidden = append(hidden, v.Phase)
+	}
+	for _, f := range hidden {
+		for _, code := range f.Errors {
+			return Form{Errors: map[string]string{"": code}}
+		}
+	}
+	return v.Alert
+}
+
 // uploaderName is who uploaded a version: the person's WeChat ID or "robot N".
 func uploaderName(ctx context.Context, v store.Version) string {
 	if v.Uploader.Robot != 0 {

@@ -42,7 +42,7 @@ func VersionsPage(v VersionsView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = versionsAlert(v.Alert, v.Missing).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = versionsAlert(v.alert(), v.Missing).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -40,9 +40,9 @@ func TestNavShowsPagesOnceTheyExist(t *testing.T) {
 		who  store.Person
 		want string
 	}{
-		{tm.admin, "/home /members /stats /dev/settings /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions"},
-		{tm.analyst, "/home /members /stats /settings/basic /settings/sessions"},
-		{tm.developer, "/home /members /dev/settings /settings/basic /settings/sessions"},
+		{tm.admin, "/home /versions /members /stats /dev/settings /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions"},
+		{tm.analyst, "/home /versions /members /stats /settings/basic /settings/sessions"},
+		{tm.developer, "/home /versions /members /dev/settings /settings/basic /settings/sessions"},
 	} {
 		if got := menu(tc.who); got != tc.want {
 			t.Errorf("%s's menu: %s, want %s", tc.who.WechatID, got, tc.want)
@@ -61,7 +61,7 @@ func TestNavGroupsAndCurrentPage(t *testing.T) {
 	r.doc.Find(`[data-testid="nav"] .nav-group`).Each(func(_ int, g *goquery.Selection) {
 		heads = append(heads, strings.TrimSpace(g.Find(".nav-head").Text())+":"+strings.Join(g.Find("a").Map(func(_ int, a *goquery.Selection) string { return a.AttrOr("href", "") }), ","))
 	})
-	if got, want := strings.Join(heads, " | "), "Manage:/members | Development:/dev/settings | Settings:/settings/basic,/settings/filing,/settings/verify,/settings/password,/settings/sessions"; got != want {
+	if got, want := strings.Join(heads, " | "), "Manage:/versions,/members | Development:/dev/settings | Settings:/settings/basic,/settings/filing,/settings/verify,/settings/password,/settings/sessions"; got != want {
 		t.Errorf("groups %q, want %q", got, want)
 	}
 	if cur := r.doc.Find(`[data-testid="nav"] a[aria-current="page"]`); cur.Length() != 1 || cur.AttrOr("href", "") != "/members" {

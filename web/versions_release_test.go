@@ -47,6 +47,10 @@ func TestReviewReleaseErrors(t *testing.T) {
 			e.ready(true)
 			e.submitted(e.uploaded(e.adminC, "1.0.0"))
 		}, url.Values{"mode": {"full"}}, "", "not_approved"},
+		{"unknown mode while the review waits", "personal", func(e *verEnv) {
+			e.ready(true)
+			e.submitted(e.uploaded(e.adminC, "1.0.0"))
+		}, url.Values{"mode": {"half"}}, "", "mode_invalid"},
 		{"nothing to release", "personal", func(e *verEnv) { e.ready(true) }, url.Values{"mode": {"full"}}, "", "not_approved"},
 		{"not filed", "personal", func(e *verEnv) {
 			e.ready(false)
@@ -253,4 +257,16 @@ func TestVersionsOpLog(t *testing.T) {
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("operation log\n got %v\nwant %v", got, want)
 	}
+}
+
+// Raising the share with no phased release in progress: an invalid share is the page alert
+// (the form is not on the page), a valid one a conflict.
+func TestPhasePercentWithoutPhase(t *testing.T) {
+	modes(t, func(t *testing.T, htmx bool) {
+		e := newVerEnv(t, "personal")
+		e.ready(true)
+		e.released("1.0.0", "full", 0)
+		wantAlert(t, e.adminC.submit("/versions/online/phase", url.Values{"percent": {"0"}}, htmx), http.StatusUnprocessableEntity, htmx, "percent_invalid")
+		wantStatus(t, e.adminC.post("/versions/online/phase", url.Values{"percent": {"50"}}, htmx), http.StatusConflict)
+	})
 }
