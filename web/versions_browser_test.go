@@ -60,3 +60,44 @@ func TestBrowserVersionsFlow(t *testing.T) {
 		chromedp.Click(`dialog[open] button[data-testid="rollback-confirm"]`),
 		chromedp.WaitVisible(`[data-testid="online-version"][data-version="1.0.0"][data-mode="rollback"]`))
 }
+
+// The version pages in every state pass axe-core in both languages with nothing blocked
+// by the CSP: the four blocks filled (a phased release running, a waiting review, a trial
+// and development versions), the submit form, the confirm pages, the delete dialog, and a
+// code review in the ops queue.
+func TestVersionsAccessibility(t *testing.T) {
+	src, err := os.ReadFile(axeSource)
+	if err != nil {
+		if os.Getenv("E2E_REQUIRED") == "1" {
+			t.Fatalf("E2E_REQUIRED=1 but %s is missing: run make", axeSource)
+		}
+		t.Skipf("%s is missing: run make to copy axe-core", axeSource)
+	}
+	e := newVerEnv(t, "personal")
+	e.ready(true)
+	e.released("1.0.0", "full", 0)
+	e.released("2.0.0", "phased", 10)
+	trial := e.uploaded(e.devC, "3.0.0")
+	wantRedirect(t, e.devC.post("/versions/"+strconv.FormatInt(trial, 10)+"/trial", nil, false), false, "/versions")
+	e.submitted(e.uploaded(e.adminC, "3.1.0"))
+	id := strconv.FormatInt(trial, 10)
+	pages := []galleryPage{
+		{name: "versions", path: "/versions", who: e.adminC},
+		{name: "versions-operator", path: "/versions", who: e.operatorC},
+		{name: "versions-submit", path: "/versions/" + id + "/submit", who: e.adminC},
+		{name: "versions-delete", path: "/versions/" + id + "/delete", who: e.devC},
+		{name: "versions-delete-dialog", path: "/versions", who: e.devC, steps: []chromedp.Action[chromedp.Void]{
+			chromedp.Click(`a[data-dialog="delete-` + id + `"]`), chromedp.WaitVisible(`dialog[open]`)}},
+		{name: "versions-phase-cancel", path: "/versions/online/phase/cancel", who: e.adminC},
+		{name: "ops-code", path: "/ops", who: e.ops, surface: "ops"},
+	}
+	tab := galleryTab(t)
+	for _, p := range pages {
+		if p.surface == "" {
+			p.surface = "console"
+		}
+		for _, lang := range []string{"zh-CN", "en"} {
+			axeCheck(t, e.env, tab, src, p, lang, 1366)
+		}
+	}
+}
