@@ -8,8 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	zxqr "github.com/makiuchi-d/gozxing/qrcode"
+	"mpconsole/store/qrread"
 )
 
 const codeBase = "http://mp.example:8080/"
@@ -24,25 +23,11 @@ func decodeCode(t *testing.T, b []byte) (int, string) {
 	if w, h := img.Bounds().Dx(), img.Bounds().Dy(); w != h {
 		t.Fatalf("the code is %d×%d, not square", w, h)
 	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// A phone's scanner tries again until the code reads; gozxing's finder heuristics miss
-	// some data patterns on the first pass, so the reader gets the same second chances:
-	// looking harder, then reading the image as the pure, computer-drawn code it is.
-	var res *gozxing.Result
-	for _, hints := range []map[gozxing.DecodeHintType]any{nil,
-		{gozxing.DecodeHintType_TRY_HARDER: true},
-		{gozxing.DecodeHintType_PURE_BARCODE: true}} {
-		if res, err = zxqr.NewQRCodeReader().Decode(bmp, hints); err == nil {
-			break
-		}
-	}
+	text, err := qrread.Text(img)
 	if err != nil {
 		t.Fatalf("the QR code (%d px) does not decode: %v", img.Bounds().Dx(), err)
 	}
-	return img.Bounds().Dx(), res.GetText()
+	return img.Bounds().Dx(), text
 }
 
 // Each kind of code is a JPEG QR code of the simulator URL, at the width asked (430 by

@@ -7,8 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	zxqr "github.com/makiuchi-d/gozxing/qrcode"
+	"mpconsole/store/qrread"
 )
 
 const (
@@ -39,15 +38,11 @@ func scanCode(t *testing.T, r callResp) (int, string) {
 	if w, h := img.Bounds().Dx(), img.Bounds().Dy(); w != h {
 		t.Fatalf("the code is %d×%d", w, h)
 	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	text, err := qrread.Text(img)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("the QR code (%d px) does not decode: %v", img.Bounds().Dx(), err)
 	}
-	res, err := zxqr.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("the QR code does not decode: %v", err)
-	}
-	return img.Bounds().Dx(), res.GetText()
+	return img.Bounds().Dx(), text
 }
 
 // The three code calls answer a JPEG QR code of the simulator URL (at the server's base

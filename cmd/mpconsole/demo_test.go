@@ -19,7 +19,9 @@ func serveUntil(t *testing.T, want string, args ...string) string {
 	go func() {
 		done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), func(string) string { return "" }, &out, &bytes.Buffer{})
 	}()
-	deadline := time.Now().Add(30 * time.Second)
+	// A bound for a hung server, not a speed test: seeding the demo's month under -race
+	// on a loaded 2-core machine takes tens of seconds.
+	deadline := time.Now().Add(2 * time.Minute)
 	for !strings.Contains(out.String(), want) {
 		select {
 		case err := <-done:
