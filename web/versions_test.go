@@ -11,8 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	zxqr "github.com/makiuchi-d/gozxing/qrcode"
+	"mpconsole/store/qrread"
 )
 
 // Before anything is uploaded every block says what to do next; the upload form shows to
@@ -164,15 +163,11 @@ func decodeQR(t *testing.T, src string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := zxqr.NewQRCodeReader().Decode(bmp, nil)
+	text, err := qrread.Text(img)
 	if err != nil {
 		t.Fatalf("the QR code does not decode: %v", err)
 	}
-	return res.GetText()
+	return text
 }
 
 // Deleting a development version asks first (a page of its own without JavaScript), and
