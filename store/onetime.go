@@ -15,6 +15,7 @@ const OneTimeTTL = time.Hour
 // Kinds of one-time values.
 const (
 	OneTimeAppSecret = "app_secret"
+	OneTimeUploadKey = "upload_key"
 )
 
 // oneTimeAD binds a sealed value to its row, so it cannot be moved to another.

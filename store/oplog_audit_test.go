@@ -110,10 +110,14 @@ func TestEveryChangeIsLogged(t *testing.T) {
 	must(t, st.SetServerDomains(ctx, a.ID, admin.ID, map[string][]string{"request": {"https://api.example.com"}, "socket": {"wss://ws.example.com"}}))
 	newPassword := "N3w-passw0rd!"
 	must(t, st.ChangeAccountPassword(ctx, a.ID, admin.ID, "", PasswordChange{Current: goodPassword, New: newPassword, Confirm: newPassword}))
-	key1, err := st.CompleteUploadKeyReset(ctx, scanned(PurposeUploadKey, a.ID), a.ID)
-	must(t, err)
-	key2, err := st.CompleteUploadKeyReset(ctx, scanned(PurposeUploadKey, a.ID), a.ID)
-	must(t, err)
+	uploadKey := func() string {
+		token := scanned(PurposeUploadKey, a.ID)
+		must(t, st.CompleteUploadKeyReset(ctx, token, a.ID))
+		k, err := st.TakeOneTime(ctx, OneTimeUploadKey, token, a.ID)
+		must(t, err)
+		return k
+	}
+	key1, key2 := uploadKey(), uploadKey()
 	must(t, st.SetUploadKeyIPs(ctx, a.ID, admin.ID, []string{"10.1.2.*"}))
 	tmpl, err := st.AddMessageTemplateAs(ctx, a.ID, admin.ID, 1927, []int{1, 2}, "")
 	must(t, err)

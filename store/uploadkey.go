@@ -47,11 +47,12 @@ func (s *Store) StartUploadKeyReset(ctx context.Context, accountID int64, req Re
 }
 
 // CompleteUploadKeyReset spends the confirmed upload_key scan and generates a new key (64
-// hex characters from crypto/rand); the previous key fails from this moment. The key is
-// returned once, for the web layer to show once; only its keyed hash is stored.
-func (s *Store) CompleteUploadKeyReset(ctx context.Context, token string, accountID int64) (string, error) {
+// hex characters from crypto/rand); the previous key fails from this moment. Only its keyed
+// hash is stored for good; the key itself waits, sealed, for its one view on the page of the
+// scan's token (TakeOneTime with OneTimeUploadKey), as a new AppSecret does.
+func (s *Store) CompleteUploadKeyReset(ctx context.Context, token string, accountID int64) error {
 	key := NewToken()
-	err := s.withTx(ctx, func(tx *sql.Tx) error {
+	return s.withTx(ctx, func(tx *sql.Tx) error {
 		sc, err := s.consumeScan(ctx, tx, token, PurposeUploadKey, accountID)
 		if err != nil {
 			return err
@@ -82,12 +83,11 @@ func (s *Store) CompleteUploadKeyReset(ctx context.Context, token string, accoun
 		if had {
 			action = opUploadKeyReset
 		}
-		return s.logOp(ctx, tx, accountID, sc.PersonID, action, "", "")
+		if err := s.logOp(ctx, tx, accountID, sc.PersonID, action, "", ""); err != nil {
+			return err
+		}
+		return s.putOneTime(ctx, tx, OneTimeUploadKey, token, accountID, key)
 	})
-	if err != nil {
-		return "", err
-	}
-	return key, nil
 }
 
 // SetUploadKeyIPs replaces the upload key's own IP whitelist, with the syntax and limit of

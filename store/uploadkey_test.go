@@ -17,7 +17,18 @@ func (e *verEnv) newUploadKey(confirmer Person) (string, error) {
 	if _, err := e.st.DecideScan(e.ctx, token, confirmer.ID, true); err != nil {
 		return "", err
 	}
-	return e.st.CompleteUploadKeyReset(e.ctx, token, e.acct.ID)
+	if err := e.st.CompleteUploadKeyReset(e.ctx, token, e.acct.ID); err != nil {
+		return "", err
+	}
+	key, err := e.st.TakeOneTime(e.ctx, OneTimeUploadKey, token, e.acct.ID)
+	if err != nil {
+		return "", err
+	}
+	// Shown once: the sealed value is gone with its first view.
+	if _, err := e.st.TakeOneTime(e.ctx, OneTimeUploadKey, token, e.acct.ID); !errors.Is(err, ErrGone) {
+		e.t.Fatalf("the key could be taken twice: %v", err)
+	}
+	return key, nil
 }
 
 var uploadKeyShape = regexp.MustCompile(`^[0-9a-f]{64}$`)

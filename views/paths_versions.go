@@ -33,9 +33,3 @@ func PathPhaseAction(action string) string { return "/versions/online/phase/" + 
 
 // PathRollbackConfirm asks before rolling back to a version, on a page of its own.
 func PathRollbackConfirm(id int64) string { return fmt.Sprintf("/versions/rollback/%d", id) }
-
-// PathWxAppEnv opens an account's mini program in the simulator in one environment
-// (release, trial, develop), as the trial QR code does.
-func PathWxAppEnv(appid, env string) string {
-	return "/wx/apps/" + url.PathEscape(appid) + "?env=" + url.QueryEscape(env)
-}

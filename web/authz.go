@@ -192,7 +192,7 @@ func access(c echo.Context) *store.Access {
 func (s *Server) wxPerson(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if chromeOf(c).WxPerson == nil {
-			back := c.Request().URL.Path
+			back := c.Request().URL.RequestURI() // keeps ?env= of a scanned trial code
 			if c.Request().Method != http.MethodGet {
 				back = views.PathWx
 			}

@@ -40,6 +40,7 @@ var nonConsolePrefixes = []string{
 	"/sns/",     // the WeChat-compatible API, SPEC §11
 	"/wxa/",     // the server API behind an access token, SPEC §17
 	"/wxaapi/",  // the server API behind an access token, SPEC §17
+	"/ci/",      // the CI upload: the code-upload key, no session, SPEC §12
 }
 
 func nonConsole(route string) bool {
@@ -288,6 +289,11 @@ func TestConsoleRoutesUseSpecRows(t *testing.T) {
 		"POST /versions/online/phase/:action":        store.ActRelease,
 		"GET /versions/rollback/:id":                 store.ActRelease,
 		"POST /versions/rollback":                    store.ActRelease,
+		"POST /dev/settings/upload-key":              store.ActSecret,
+		"GET /dev/settings/upload-key/wait/:token":   store.ActSecret,
+		"GET /dev/settings/upload-key/:token":        store.ActSecret,
+		"GET /dev/settings/upload-key/ip-whitelist":  store.ActEditDev,
+		"POST /dev/settings/upload-key/ip-whitelist": store.ActEditDev,
 	}
 	got := newEnv(t).srv.ConsoleActions()
 	for route, a := range want {

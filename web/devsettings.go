@@ -39,8 +39,15 @@ func (s *Server) devSettingsPage(c echo.Context, status int, f views.Form, open 
 	if err != nil {
 		return err
 	}
+	uk, err := s.store.UploadKeyOf(ctx, acc.Account.ID)
+	if err != nil {
+		return err
+	}
 	if f.Values == nil {
 		f.Values = map[string]string{}
+	}
+	if _, typed := f.Values["upload_ips"]; !typed {
+		f.Values["upload_ips"] = strings.Join(uk.IPWhitelist, "\n")
 	}
 	if _, typed := f.Values["ips"]; !typed {
 		f.Values["ips"] = strings.Join(ds.IPWhitelist, "\n")
@@ -50,7 +57,7 @@ func (s *Server) devSettingsPage(c echo.Context, status int, f views.Form, open 
 			f.Values[k] = strings.Join(ds.Domains[k], "\n")
 		}
 	}
-	v := views.DevSettingsView{Account: acc.Account, Secret: sec, APIBase: s.opts.BaseURL, Form: f, Open: open}
+	v := views.DevSettingsView{Account: acc.Account, Secret: sec, APIBase: s.opts.BaseURL, Form: f, Open: open, UploadKey: uk}
 	return page(c, status, title(c, "dev.title"), views.DevSettingsPage(v))
 }
 

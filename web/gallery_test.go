@@ -66,6 +66,9 @@ func gallery(t *testing.T, e *env) []galleryPage {
 	must(err)
 	cats := biInfo(e, a).Categories
 	e.appSecret(a, admin)
+	must(e.st.SetUploadKeyIPs(ctx, a.ID, admin.ID, []string{"203.0.113.0/24"}))
+	_, err = e.st.Upload(ctx, a.ID, store.ByPerson(admin.ID), "1.2.0-beta", "新增七天预报", nil)
+	must(err)
 
 	adminC := e.console(a, admin)
 	orgC := e.console(org, admin2) // a personal subject's administrator changes only to the same person
@@ -168,6 +171,9 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		galleryPage{name: "secret-wait", path: resetWait},
 		galleryPage{name: "secret-once", prepare: func() (string, *client) { return e.confirmedResetWait(reset, a, admin), reset }},
 		galleryPage{name: "secret-gone", prepare: func() (string, *client) { _, show := e.consoleSecret(reset, admin, false); return show, reset }},
+		galleryPage{name: "upload-key-once", prepare: func() (string, *client) { return e.confirmedUploadKeyWait(reset, admin), reset }},
+		galleryPage{name: "upload-key-gone", prepare: func() (string, *client) { _, show := e.consoleUploadKey(reset, admin, false); return show, reset }},
+		galleryPage{name: "dev-upload-ips", path: "/dev/settings/upload-key/ip-whitelist"},
 	)
 	add("operator", e.console(a, tm.operator),
 		galleryPage{name: "home", path: "/home"},
@@ -193,6 +199,9 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		wx("inbox-empty", "/wx/inbox"),
 		wx("apps", "/wx/apps"),
 		wx("opened", "/wx/apps", chromedp.Click(`[data-testid="open-app"][data-version="online"]`), chromedp.WaitVisible(`[data-testid="js-code"]`)),
+		wx("opened-develop", "/wx/apps/"+a.AppID+"?env=develop"),
+		wx("open-refused", "/wx/apps/"+a.AppID+"?env=trial"),
+		wx("search", "/wx/apps?q="+url.QueryEscape("天气")),
 		wx("scan", "/wx/scan/"+pending),
 		wx("scan-done", "/wx/scan/"+done),
 		wx("ops-forbidden", "/ops"),

@@ -99,6 +99,11 @@ func (s *Server) routes() {
 	s.console(http.MethodPost, views.PathDevSecretUnfreeze, s.SecretUnfreeze, store.ActSecret)
 	s.console(http.MethodGet, "/dev/settings/secret/freeze/:token", s.SecretFreezeWaitPage, store.ActSecret)
 	s.console(http.MethodGet, "/dev/settings/secret/unfreeze/:token", s.SecretUnfreezeWaitPage, store.ActSecret)
+	s.console(http.MethodPost, views.PathDevUploadKey, s.UploadKeyCreate, store.ActSecret)
+	s.console(http.MethodGet, "/dev/settings/upload-key/wait/:token", s.UploadKeyWaitPage, store.ActSecret)
+	s.console(http.MethodGet, "/dev/settings/upload-key/:token", s.UploadKeyShowPage, store.ActSecret)
+	s.console(http.MethodGet, views.PathDevUploadKeyIPs, s.UploadKeyIPsEdit, store.ActEditDev)
+	s.console(http.MethodPost, views.PathDevUploadKeyIPs, s.UploadKeyIPsSave, store.ActEditDev)
 
 	// Versions, review and release (SPEC §12): every member sees the page; uploading and
 	// the trial need ActUpload, review, release and rollback ActRelease.
@@ -135,6 +140,7 @@ func (s *Server) routes() {
 	// The simulator's mini programs (SPEC §11).
 	s.html(http.MethodGet, views.PathWxApps, s.WxAppsPage, s.wxPerson)
 	s.html(http.MethodPost, "/wx/apps/:appid/open", s.WxAppOpen, s.wxPerson)
+	s.html(http.MethodGet, "/wx/apps/:appid", s.WxAppEnvOpen, s.wxPerson)
 
 	// Ops (SPEC §3).
 	s.html(http.MethodGet, "/ops", s.OpsQueue, s.operator)

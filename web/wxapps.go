@@ -16,19 +16,28 @@ func (s *Server) WxAppsPage(c echo.Context) error {
 }
 
 func (s *Server) wxAppsPage(c echo.Context, status int, f views.Form) error {
-	apps, err := s.store.WxApps(c.Request().Context(), wxPersonOf(c).ID)
+	ctx := c.Request().Context()
+	apps, err := s.store.WxApps(ctx, wxPersonOf(c).ID)
 	if err != nil {
 		return err
 	}
-	appids := make([]string, len(apps))
-	for i, a := range apps {
-		appids[i] = a.AppID
-	}
-	icons, err := s.store.IconETags(c.Request().Context(), appids...)
+	q := c.QueryParam("q")
+	found, err := s.store.SearchReleased(ctx, q)
 	if err != nil {
 		return err
 	}
-	return page(c, status, title(c, "wx.apps"), views.WxAppsPage(apps, icons, f))
+	var appids []string
+	for _, a := range apps {
+		appids = append(appids, a.AppID)
+	}
+	for _, a := range found {
+		appids = append(appids, a.AppID)
+	}
+	icons, err := s.store.IconETags(ctx, appids...)
+	if err != nil {
+		return err
+	}
+	return page(c, status, title(c, "wx.apps"), views.WxAppsPage(apps, icons, f, q, found))
 }
 
 // WxAppOpen opens a mini program (field version: online or trial, default the first the

@@ -44,11 +44,14 @@ Usage:
   mpconsole registry import FILE       load open-platform emails, one per line
   mpconsole backup FILE                write a consistent copy of the live database
   mpconsole rekey --new-key-file FILE  wrap the data keys under a new master key (stop the server first)
+  mpconsole upload --server URL --appid APPID --key-file FILE --robot N --version V --desc TEXT DIR|ZIP
+                                       upload a development version from CI with the code-upload key
 
-Every subcommand takes --db (env MPCONSOLE_DB, default mpconsole.db); ops, registry and
-backup work while the server runs. The master key is MPCONSOLE_SECRET_KEY, or the file
---secret-key-file (default: the database file name + .key, created with mode 0600 on the
-first start): keep it with your backups. Run "mpconsole COMMAND --help" for its flags.
+Every subcommand but upload takes --db (env MPCONSOLE_DB, default mpconsole.db); ops,
+registry and backup work while the server runs; upload talks to a server over HTTP. The
+master key is MPCONSOLE_SECRET_KEY, or the file --secret-key-file (default: the database
+file name + .key, created with mode 0600 on the first start): keep it with your backups.
+Run "mpconsole COMMAND --help" for its flags.
 `
 
 // run is the whole program behind main, with its inputs injected so tests can call it.
@@ -71,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return backupCommand(ctx, args[1:], getenv, stdout, stderr)
 	case "rekey":
 		return rekeyCommand(ctx, args[1:], getenv, stdout, stderr)
+	case "upload":
+		return uploadCommand(ctx, args[1:], getenv, stdout)
 	}
 	return usageError{fmt.Sprintf("unknown command %q", args[0])}
 }

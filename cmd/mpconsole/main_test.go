@@ -103,6 +103,7 @@ func TestSubcommandHelp(t *testing.T) {
 		{[]string{"registry", "import", "-h"}, []string{"FILE", "-db"}},
 		{[]string{"registry", "--help"}, []string{"import"}},
 		{[]string{"backup", "--help"}, []string{"FILE", "-db"}},
+		{[]string{"upload", "--help"}, []string{"DIR|ZIP", "-server", "-appid", "-key-file", "-robot", "-version", "-desc", "2 MB"}},
 	} {
 		out, errOut, err := cli(t.Context(), nil, tc.args...)
 		if err != nil && !errors.Is(err, flag.ErrHelp) {
@@ -143,6 +144,9 @@ func TestUsageErrors(t *testing.T) {
 		{"serve", "--smtp", "mail.example.com"},
 		{"serve", "--smtp", "mail.example.com:smtp"},
 		{"serve", "--mail-from", "not an address"},
+		{"upload"},
+		{"upload", "--robot", "two", "dir"},
+		{"upload", "--server", "http://127.0.0.1:1", "--appid", "wx1", "--key-file", "k", "--version", "1"},
 	} {
 		_, errOut, err := cli(t.Context(), nil, args...)
 		var ue usageError

@@ -25,8 +25,9 @@ const (
 )
 
 // prefixes are the URL prefixes the API owns, each an Echo group of its own; later
-// surfaces (/datacube, /ci, /sandbox) are added here.
-var prefixes = []string{"/cgi-bin", "/sns", "/wxa", "/wxaapi"}
+// surfaces (/datacube, /sandbox) are added here. /ci answers in a shape of its own
+// (ciupload.go).
+var prefixes = []string{"/cgi-bin", "/sns", "/wxa", "/wxaapi", ciPrefix}
 
 // The methods that answer the real 43002 on a POST-only endpoint, and 43001 on a GET-only
 // one that takes an access token.
@@ -86,6 +87,7 @@ func (a *API) Mount(e *echo.Echo) {
 	tmpl.Match(notGet, "/gettemplate", a.RequireGet)
 	a.post(tmpl, "/addtemplate", a.AddTemplate, a.RequireToken)
 	a.post(tmpl, "/deltemplate", a.DeleteTemplate, a.RequireToken)
+	e.Group(ciPrefix+"/v1").POST("/upload", a.CIUpload)
 }
 
 // post registers a POST-only endpoint, whose other methods answer the real 43002.

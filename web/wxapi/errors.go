@@ -179,6 +179,10 @@ func (a *API) HandleError(err error, c echo.Context) {
 	if errors.As(err, &he) {
 		status = he.Code
 	}
+	if isCI(c.Request().URL.Path) {
+		a.ciHandleError(status, err, c)
+		return
+	}
 	code, msg := apiSystemError, strings.ToLower(http.StatusText(status))
 	switch {
 	case status == http.StatusNotFound:
