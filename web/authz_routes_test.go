@@ -32,15 +32,16 @@ var nonConsoleRoutes = []string{
 
 // nonConsolePrefixes are whole surfaces with guards of their own.
 var nonConsolePrefixes = []string{
-	"/wx",       // the simulated WeChat: a simulator session (wxPerson), SPEC §3
-	"/ops",      // platform reviewers: an operator's simulator session, SPEC §3
-	"/static/",  // embedded assets
-	"/icons/",   // account icons, public like the real platform's CDN, SPEC §7
-	"/cgi-bin/", // the WeChat-compatible API: AppID + AppSecret, no session, SPEC §11
-	"/sns/",     // the WeChat-compatible API, SPEC §11
-	"/wxa/",     // the server API behind an access token, SPEC §17
-	"/wxaapi/",  // the server API behind an access token, SPEC §17
-	"/ci/",      // the CI upload: the code-upload key, no session, SPEC §12
+	"/wx",        // the simulated WeChat: a simulator session (wxPerson), SPEC §3
+	"/ops",       // platform reviewers: an operator's simulator session, SPEC §3
+	"/static/",   // embedded assets
+	"/icons/",    // account icons, public like the real platform's CDN, SPEC §7
+	"/cgi-bin/",  // the WeChat-compatible API: AppID + AppSecret, no session, SPEC §11
+	"/sns/",      // the WeChat-compatible API, SPEC §11
+	"/wxa/",      // the server API behind an access token, SPEC §17
+	"/wxaapi/",   // the server API behind an access token, SPEC §17
+	"/ci/",       // the CI upload: the code-upload key, no session, SPEC §12
+	"/datacube/", // the analysis API behind an access token, SPEC §16
 }
 
 func nonConsole(route string) bool {
@@ -207,10 +208,10 @@ func TestNavFollowsTheMatrix(t *testing.T) {
 	e := newEnv(t)
 	tm := newTeam(e)
 	want := map[string]string{
-		"administrator": "[/home /versions /members /dev/settings /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions]",
+		"administrator": "[/home /versions /members /logs /stats /dev/settings /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions]",
 		"operator":      "[/home /versions /members /settings/basic /settings/filing /settings/verify /settings/sessions]",
 		"developer":     "[/home /versions /members /dev/settings /settings/basic /settings/sessions]",
-		"analyst":       "[/home /versions /members /settings/basic /settings/sessions]",
+		"analyst":       "[/home /versions /members /stats /settings/basic /settings/sessions]",
 	}
 	for _, s := range seats[:4] {
 		r := e.console(tm.a, *s.who(tm)).get("/home")
@@ -294,6 +295,10 @@ func TestConsoleRoutesUseSpecRows(t *testing.T) {
 		"GET /dev/settings/upload-key/:token":        store.ActSecret,
 		"GET /dev/settings/upload-key/ip-whitelist":  store.ActEditDev,
 		"POST /dev/settings/upload-key/ip-whitelist": store.ActEditDev,
+		"GET /stats":                                 store.ActStats, // administrator and analyst
+		"GET /stats.csv":                             store.ActStats,
+		"GET /logs":                                  store.ActLogs, // administrator only
+		"GET /logs.csv":                              store.ActLogs,
 	}
 	got := newEnv(t).srv.ConsoleActions()
 	for route, a := range want {

@@ -31,18 +31,18 @@ func TestNavShowsPagesOnceTheyExist(t *testing.T) {
 		r.doc.Find(`[data-testid="nav"] a[href]`).Each(func(_ int, el *goquery.Selection) { got = append(got, el.AttrOr("href", "")) })
 		return strings.Join(got, " ")
 	}
-	if strings.Contains(menu(tm.admin), "/stats") {
-		t.Fatal("the menu shows /stats before the page exists")
+	if strings.Contains(menu(tm.admin), "/dev/sandbox") {
+		t.Fatal("the menu shows /dev/sandbox before the page exists")
 	}
-	stats := func(c echo.Context) error { return c.String(http.StatusOK, "stats") }
-	e.srv.console(http.MethodGet, "/stats", stats, store.ActStats)
+	sandbox := func(c echo.Context) error { return c.String(http.StatusOK, "sandbox") }
+	e.srv.console(http.MethodGet, "/dev/sandbox", sandbox, store.ActViewDev)
 	for _, tc := range []struct {
 		who  store.Person
 		want string
 	}{
-		{tm.admin, "/home /versions /members /stats /dev/settings /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions"},
+		{tm.admin, "/home /versions /members /logs /stats /dev/settings /dev/sandbox /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions"},
 		{tm.analyst, "/home /versions /members /stats /settings/basic /settings/sessions"},
-		{tm.developer, "/home /versions /members /dev/settings /settings/basic /settings/sessions"},
+		{tm.developer, "/home /versions /members /dev/settings /dev/sandbox /settings/basic /settings/sessions"},
 	} {
 		if got := menu(tc.who); got != tc.want {
 			t.Errorf("%s's menu: %s, want %s", tc.who.WechatID, got, tc.want)
@@ -61,14 +61,14 @@ func TestNavGroupsAndCurrentPage(t *testing.T) {
 	r.doc.Find(`[data-testid="nav"] .nav-group`).Each(func(_ int, g *goquery.Selection) {
 		heads = append(heads, strings.TrimSpace(g.Find(".nav-head").Text())+":"+strings.Join(g.Find("a").Map(func(_ int, a *goquery.Selection) string { return a.AttrOr("href", "") }), ","))
 	})
-	if got, want := strings.Join(heads, " | "), "Manage:/versions,/members | Development:/dev/settings | Settings:/settings/basic,/settings/filing,/settings/verify,/settings/password,/settings/sessions"; got != want {
+	if got, want := strings.Join(heads, " | "), "Manage:/versions,/members,/logs | Development:/dev/settings | Settings:/settings/basic,/settings/filing,/settings/verify,/settings/password,/settings/sessions"; got != want {
 		t.Errorf("groups %q, want %q", got, want)
 	}
 	if cur := r.doc.Find(`[data-testid="nav"] a[aria-current="page"]`); cur.Length() != 1 || cur.AttrOr("href", "") != "/members" {
 		t.Errorf("current page marked on %d links (%q)", cur.Length(), cur.AttrOr("href", ""))
 	}
-	if n := r.doc.Find(`[data-testid="nav"] > li > a.nav-top svg.icon, [data-testid="nav"] .nav-head svg.icon`).Length(); n != 4 {
-		t.Errorf("%d menu icons, want one per top-level item and group (4)", n)
+	if n := r.doc.Find(`[data-testid="nav"] > li > a.nav-top svg.icon, [data-testid="nav"] .nav-head svg.icon`).Length(); n != 5 {
+		t.Errorf("%d menu icons, want one per top-level item (home, stats) and group (5)", n)
 	}
 }
 

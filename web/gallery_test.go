@@ -164,6 +164,8 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		galleryPage{name: "dev-whitelist", path: "/dev/settings/ip-whitelist"},
 		galleryPage{name: "dev-domains", path: "/dev/settings/domains"},
 		galleryPage{name: "freeze-wait", path: freezeWait},
+		galleryPage{name: "stats", path: "/stats?days=30"},
+		galleryPage{name: "logs", path: "/logs"},
 		galleryPage{name: "menu", path: "/home", steps: []chromedp.Action[chromedp.Void]{chromedp.Click(`[data-testid="signed-in-as"]`), chromedp.WaitVisible(`[data-testid="logout"]`)}},
 	)
 	add("admin", orgC, galleryPage{name: "transfer", path: "/members/admin/transfer"})
@@ -189,6 +191,7 @@ func gallery(t *testing.T, e *env) []galleryPage {
 	)
 	add("analyst", e.console(a, tm.analyst),
 		galleryPage{name: "home", path: "/home"},
+		galleryPage{name: "stats", path: "/stats"},
 		galleryPage{name: "members", path: "/members"},
 	)
 	wx := func(name, path string, steps ...chromedp.Action[chromedp.Void]) galleryPage {

@@ -123,6 +123,12 @@ func (s *Server) routes() {
 	s.console(http.MethodGet, "/versions/rollback/:id", s.RollbackConfirm, store.ActRelease)
 	s.console(http.MethodPost, views.PathRollback, s.Rollback, store.ActRelease)
 
+	// Operational data and the operation log (SPEC §16).
+	s.console(http.MethodGet, views.PathStats, s.StatsPage, store.ActStats)
+	s.console(http.MethodGet, views.PathStatsCSV, s.StatsCSV, store.ActStats)
+	s.console(http.MethodGet, views.PathLogs, s.LogsPage, store.ActLogs)
+	s.console(http.MethodGet, views.PathLogsCSV, s.LogsCSV, store.ActLogs)
+
 	// Simulated WeChat (SPEC §3).
 	s.html(http.MethodGet, "/wx", s.WxHome, s.wxPerson)
 	s.html(http.MethodGet, "/wx/signup", s.WxSignupPage)

@@ -25,6 +25,8 @@ var tokenEndpoints = []struct{ method, path, body string }{
 	{"POST", "/wxa/getwxacode", `{"path":"pages/index/index"}`},
 	{"POST", "/cgi-bin/wxaapp/createwxaqrcode", `{"path":"pages/index/index"}`},
 	{"POST", "/wxa/msg_sec_check", `{"content":"hi","version":2,"scene":1,"openid":"x"}`},
+	{"POST", "/datacube/getweanalysisappiddailysummarytrend", `{"begin_date":"20000101","end_date":"20000102"}`},
+	{"POST", "/datacube/getweanalysisappiddailyvisittrend", `{"begin_date":"20000101","end_date":"20000102"}`},
 }
 
 const (

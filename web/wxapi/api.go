@@ -25,9 +25,8 @@ const (
 )
 
 // prefixes are the URL prefixes the API owns, each an Echo group of its own; later
-// surfaces (/datacube, /sandbox) are added here. /ci answers in a shape of its own
-// (ciupload.go).
-var prefixes = []string{"/cgi-bin", "/sns", "/wxa", "/wxaapi", ciPrefix}
+// surfaces (/sandbox) are added here. /ci answers in a shape of its own (ciupload.go).
+var prefixes = []string{"/cgi-bin", "/sns", "/wxa", "/wxaapi", "/datacube", ciPrefix}
 
 // The methods that answer the real 43002 on a POST-only endpoint, and 43001 on a GET-only
 // one that takes an access token.
@@ -88,6 +87,9 @@ func (a *API) Mount(e *echo.Echo) {
 	a.post(tmpl, "/addtemplate", a.AddTemplate, a.RequireToken)
 	a.post(tmpl, "/deltemplate", a.DeleteTemplate, a.RequireToken)
 	e.Group(ciPrefix+"/v1").POST("/upload", a.CIUpload)
+	datacube := e.Group("/datacube")
+	a.post(datacube, "/getweanalysisappiddailysummarytrend", a.DailySummary, a.RequireToken)
+	a.post(datacube, "/getweanalysisappiddailyvisittrend", a.DailyVisitTrend, a.RequireToken)
 }
 
 // post registers a POST-only endpoint, whose other methods answer the real 43002.

@@ -82,6 +82,8 @@ var apiMessages = map[int]string{
 	int(store.APITemplateKids):      "invalid keywords",
 	int(store.APITemplateScene):     "invalid parameter sceneDesc",
 	int(store.APITemplateExists):    "template has added already",
+	int(store.APIDateFormat):        "date format error", // no capture found; the name the notes give it
+	int(store.APIDateRange):         "date range error",
 }
 
 // apiErrmsg is the errmsg of code for a call from ip.
