@@ -208,10 +208,10 @@ func TestNavFollowsTheMatrix(t *testing.T) {
 	e := newEnv(t)
 	tm := newTeam(e)
 	want := map[string]string{
-		"administrator": "[/home /members /logs /stats /messages /dev/settings /dev/sandbox /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions]",
-		"operator":      "[/home /members /messages /settings/basic /settings/filing /settings/verify /settings/sessions]",
-		"developer":     "[/home /members /dev/settings /dev/sandbox /settings/basic /settings/sessions]",
-		"analyst":       "[/home /members /stats /settings/basic /settings/sessions]",
+		"administrator": "[/home /versions /members /logs /stats /messages /dev/settings /dev/sandbox /settings/basic /settings/filing /settings/verify /settings/password /settings/sessions]",
+		"operator":      "[/home /versions /members /messages /settings/basic /settings/filing /settings/verify /settings/sessions]",
+		"developer":     "[/home /versions /members /dev/settings /dev/sandbox /settings/basic /settings/sessions]",
+		"analyst":       "[/home /versions /members /stats /settings/basic /settings/sessions]",
 	}
 	for _, s := range seats[:4] {
 		r := e.console(tm.a, *s.who(tm)).get("/home")
@@ -278,6 +278,21 @@ func TestConsoleRoutesUseSpecRows(t *testing.T) {
 		"GET /dev/sandbox":                           store.ActSandbox, // SPEC §18: administrator and developer
 		"POST /dev/sandbox/faults":                   store.ActSandbox,
 		"POST /dev/sandbox/faults/:id/delete":        store.ActSandbox,
+		"GET /versions":                              store.ActView, // every member sees the versions (SPEC §12)
+		"POST /versions/upload":                      store.ActUpload,
+		"POST /versions/:id/trial":                   store.ActUpload,
+		"GET /versions/:id/package":                  store.ActUpload,
+		"GET /versions/:id/delete":                   store.ActUpload,
+		"POST /versions/:id/delete":                  store.ActUpload,
+		"GET /versions/:id/submit":                   store.ActRelease,
+		"POST /versions/:id/submit":                  store.ActRelease,
+		"POST /versions/review/withdraw":             store.ActRelease,
+		"POST /versions/review/release":              store.ActRelease,
+		"POST /versions/online/phase":                store.ActRelease,
+		"GET /versions/online/phase/cancel":          store.ActRelease,
+		"POST /versions/online/phase/:action":        store.ActRelease,
+		"GET /versions/rollback/:id":                 store.ActRelease,
+		"POST /versions/rollback":                    store.ActRelease,
 		"POST /dev/settings/upload-key":              store.ActSecret,
 		"GET /dev/settings/upload-key/wait/:token":   store.ActSecret,
 		"GET /dev/settings/upload-key/:token":        store.ActSecret,

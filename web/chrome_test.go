@@ -60,7 +60,7 @@ func TestNavGroupsAndCurrentPage(t *testing.T) {
 	r.doc.Find(`[data-testid="nav"] .nav-group`).Each(func(_ int, g *goquery.Selection) {
 		heads = append(heads, strings.TrimSpace(g.Find(".nav-head").Text())+":"+strings.Join(g.Find("a").Map(func(_ int, a *goquery.Selection) string { return a.AttrOr("href", "") }), ","))
 	})
-	if got, want := strings.Join(heads, " | "), "Manage:/members,/logs | Features:/messages | Development:/dev/settings,/dev/sandbox | Settings:/settings/basic,/settings/filing,/settings/verify,/settings/password,/settings/sessions"; got != want {
+	if got, want := strings.Join(heads, " | "), "Manage:/versions,/members,/logs | Features:/messages | Development:/dev/settings,/dev/sandbox | Settings:/settings/basic,/settings/filing,/settings/verify,/settings/password,/settings/sessions"; got != want {
 		t.Errorf("groups %q, want %q", got, want)
 	}
 	if cur := r.doc.Find(`[data-testid="nav"] a[aria-current="page"]`); cur.Length() != 1 || cur.AttrOr("href", "") != "/members" {

@@ -107,6 +107,24 @@ func (s *Server) routes() {
 	s.console(http.MethodGet, views.PathDevUploadKeyIPs, s.UploadKeyIPsEdit, store.ActEditDev)
 	s.console(http.MethodPost, views.PathDevUploadKeyIPs, s.UploadKeyIPsSave, store.ActEditDev)
 
+	// Versions, review and release (SPEC §12): every member sees the page; uploading and
+	// the trial need ActUpload, review, release and rollback ActRelease.
+	s.console(http.MethodGet, views.PathVersions, s.VersionsPage, store.ActView)
+	s.console(http.MethodPost, views.PathVersionsUpload, s.VersionUpload, store.ActUpload)
+	s.console(http.MethodPost, "/versions/:id/trial", s.VersionTrial, store.ActUpload)
+	s.console(http.MethodGet, "/versions/:id/package", s.VersionPackage, store.ActUpload)
+	s.console(http.MethodGet, "/versions/:id/delete", s.VersionDeleteConfirm, store.ActUpload)
+	s.console(http.MethodPost, "/versions/:id/delete", s.VersionDelete, store.ActUpload)
+	s.console(http.MethodGet, "/versions/:id/submit", s.VersionSubmitPage, store.ActRelease)
+	s.console(http.MethodPost, "/versions/:id/submit", s.VersionSubmit, store.ActRelease)
+	s.console(http.MethodPost, views.PathReviewWithdraw, s.ReviewWithdraw, store.ActRelease)
+	s.console(http.MethodPost, views.PathReviewRelease, s.ReviewRelease, store.ActRelease)
+	s.console(http.MethodPost, views.PathPhasePercent, s.PhasePercent, store.ActRelease)
+	s.console(http.MethodGet, views.PathPhaseCancel, s.PhaseCancelConfirm, store.ActRelease)
+	s.console(http.MethodPost, "/versions/online/phase/:action", s.PhaseChange, store.ActRelease)
+	s.console(http.MethodGet, "/versions/rollback/:id", s.RollbackConfirm, store.ActRelease)
+	s.console(http.MethodPost, views.PathRollback, s.Rollback, store.ActRelease)
+
 	// Operational data and the operation log (SPEC §16).
 	s.console(http.MethodGet, views.PathStats, s.StatsPage, store.ActStats)
 	s.console(http.MethodGet, views.PathStatsCSV, s.StatsCSV, store.ActStats)

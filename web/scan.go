@@ -31,10 +31,15 @@ func (s *Server) newScan(c echo.Context, key, purpose string, accountID, target 
 // --base-url, never the Host header), the same URL as a link, and its state.
 func (s *Server) scanView(c echo.Context, token string, sc store.Scan, poll, renew string) views.ScanView {
 	u := s.opts.BaseURL + views.PathWxScan(token)
+	return views.ScanView{URL: u, QR: qrDataURL(u), State: sc.State(s.store.Now()), Refusal: sc.Refusal, Poll: poll, Renew: renew, Purpose: sc.Purpose}
+}
+
+// qrDataURL is a QR code of u as a data: URL of a PNG, for an <img> under the strict CSP;
+// "" when u does not fit in a code.
+func qrDataURL(u string) string {
 	png, err := qrcode.Encode(u, qrcode.Medium, 256)
-	qr := ""
-	if err == nil {
-		qr = "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
+	if err != nil {
+		return ""
 	}
-	return views.ScanView{URL: u, QR: qr, State: sc.State(s.store.Now()), Refusal: sc.Refusal, Poll: poll, Renew: renew, Purpose: sc.Purpose}
+	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
 }

@@ -96,6 +96,16 @@
     });
   });
 
+  // An upload posted with htmx shows how far it got in its form's <progress
+  // data-upload-progress> (hidden without JavaScript, where the browser shows it instead).
+  document.addEventListener("htmx:xhr:progress", function (ev) {
+    var form = ev.target.closest && ev.target.closest("form");
+    var bar = form && form.querySelector("[data-upload-progress]");
+    if (!bar || !ev.detail.lengthComputable) return;
+    bar.hidden = false;
+    bar.value = Math.round(ev.detail.loaded * 100 / ev.detail.total);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     upgradeDialogs(document);
     focusFirst(document.getElementById("content") || document, false);
