@@ -11,8 +11,9 @@ import (
 )
 
 // A version goes from upload to a phased release and back by rollback in a real browser
-// (htmx): upload, make it the trial version, submit it, a reviewer approves it in /ops in
-// another browser context, release 10 %, raise to 100 %, roll back to the version before.
+// (htmx): upload, make it the trial version, an experience member opens the trial in the
+// simulator in another browser context, submit it, a reviewer approves it in /ops in a
+// third, release 10 %, raise to 100 %, roll back to the version before.
 func TestBrowserVersionsFlow(t *testing.T) {
 	e := newVerEnv(t, "personal")
 	e.ready(true)
@@ -36,6 +37,14 @@ func TestBrowserVersionsFlow(t *testing.T) {
 		chromedp.WaitVisible(`tr[data-testid="dev-version"][data-version="2.0.0"]`))
 	step(admin, "choose the trial", chromedp.Click(`tr[data-testid="dev-version"][data-version="2.0.0"] button[data-testid="version-trial"]`),
 		chromedp.WaitVisible(`[data-testid="trial-version"][data-version="2.0.0"] img[data-testid="trial-qr"]`))
+	tester := e.person("ver_tester", "")
+	if _, err := e.st.AddExperienceMember(context.Background(), e.a.ID, e.admin.ID, tester.WechatID); err != nil {
+		t.Fatal(err)
+	}
+	phone := newBrowser(t)
+	step(phone, "open the trial as an experience member", e.carryCookies(e.wx(tester)),
+		chromedp.Navigate(base+"/wx/apps/"+e.a.AppID+"?env=trial"),
+		chromedp.WaitVisible(`[data-testid="opened-version"][data-env="trial"][data-version="2.0.0"]`))
 	category := strconv.FormatInt(e.category, 10)
 	step(admin, "submit", chromedp.Click(`a[data-testid="trial-submit"]`), chromedp.WaitVisible(`#f-page-0`),
 		chromedp.SetValue(`#f-page-0`, "pages/about"), chromedp.SetValue(`#f-category-0`, category),
