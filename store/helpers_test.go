@@ -11,11 +11,31 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"mpconsole/store/dbtemplate"
 )
 
 func TestMain(m *testing.M) {
 	PasswordCost = bcrypt.MinCost
-	os.Exit(m.Run())
+	code := m.Run()
+	dbtemplate.Remove()
+	os.Exit(code)
+}
+
+// openTestStore opens a store at a new file in a temp dir, copied from a migrated template.
+func openTestStore(t *testing.T, name string) (*Store, error) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := dbtemplate.Copy(path, func(p string) error {
+		st, err := Open(context.Background(), p)
+		if err != nil {
+			return err
+		}
+		return st.Close()
+	}); err != nil {
+		return nil, err
+	}
+	return Open(context.Background(), path)
 }
 
 // testMasterKey is the master key of every test store.
@@ -44,7 +64,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
+	st, err := openTestStore(t, "test.db")
 	if err != nil {
 		t.Fatal(err)
 	}

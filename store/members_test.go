@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -22,7 +21,7 @@ type memberFix struct {
 
 func newMemberFix(t *testing.T) *memberFix {
 	t.Helper()
-	st, err := Open(context.Background(), filepath.Join(t.TempDir(), "members.db"))
+	st, err := openTestStore(t, "members.db")
 	if err != nil {
 		t.Fatal(err)
 	}
