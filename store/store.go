@@ -32,6 +32,8 @@ type Store struct {
 	wr *groupWriter
 	// journal writes the sandbox's request journal in batches (journal.go).
 	journal *journalWriter
+	// clocks holds the moved sandbox clocks of accounts (clock.go).
+	clocks *clocks
 	// activeFaults counts the fault rules that may still answer a call (faults.go).
 	activeFaults atomic.Int64
 	// Now is the clock for every rule that depends on time (quotas, expiry); tests and the
@@ -75,11 +77,15 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		r.Close()
 		return nil, err
 	}
-	s := &Store{write: w, read: r, counters: counters, wr: newGroupWriter(w, counters), Now: time.Now}
+	s := &Store{write: w, read: r, counters: counters, wr: newGroupWriter(w, counters), clocks: &clocks{m: map[int64]time.Duration{}}, Now: time.Now}
 	if s.journal, err = newJournalWriter(ctx, s); err != nil {
 		counters.close()
 		w.Close()
 		r.Close()
+		return nil, err
+	}
+	if err := s.loadClocks(ctx); err != nil {
+		s.Close()
 		return nil, err
 	}
 	if err := s.countFaultRules(ctx); err != nil {

@@ -1,0 +1,124 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// ClockMaxOffset is how far ahead an account's clock may run: a year and a day covers every
+// yearly quota and the authentication's yearly expiry.
+const ClockMaxOffset = 366 * 24 * time.Hour
+
+// clocks keeps every moved account's offset in memory: the API reads "now" on every call,
+// and most accounts are never moved, so a lookup must not cost a query. The table is the
+// truth; the map is loaded on Open and replaced after each committed move.
+type clocks struct {
+	mu sync.RWMutex
+	m  map[int64]time.Duration
+}
+
+func (c *clocks) get(accountID int64) time.Duration {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.m[accountID]
+}
+
+func (c *clocks) set(accountID int64, d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d == 0 {
+		delete(c.m, accountID)
+	} else {
+		c.m[accountID] = d
+	}
+}
+
+// loadClocks reads every moved clock into memory.
+func (s *Store) loadClocks(ctx context.Context) error {
+	rows, err := s.read.QueryContext(ctx, `SELECT account_id, offset_ms FROM sandbox_clocks`)
+	if err != nil {
+		return fmt.Errorf("load clocks: %w", err)
+	}
+	defer rows.Close()
+	m := map[int64]time.Duration{}
+	for rows.Next() {
+		var id, ms int64
+		if err := rows.Scan(&id, &ms); err != nil {
+			return err
+		}
+		m[id] = time.Duration(ms) * time.Millisecond
+	}
+	s.clocks.mu.Lock()
+	s.clocks.m = m
+	s.clocks.mu.Unlock()
+	return rows.Err()
+}
+
+// nowFor is "now" for one account: the store clock plus the account's sandbox offset. It is
+// the one place a rule of an account learns the time.
+func (s *Store) nowFor(accountID int64) time.Time {
+	return s.now().Add(s.clocks.get(accountID))
+}
+
+// NowFor is the account's time for pages that show it (the moved-clock banner, dates).
+func (s *Store) NowFor(accountID int64) time.Time { return s.nowFor(accountID) }
+
+// ClockOffset is how far the account's clock runs ahead; 0 when it is not moved.
+func (s *Store) ClockOffset(accountID int64) time.Duration { return s.clocks.get(accountID) }
+
+// AdvanceClock moves the account's clock ahead by d (a minute at least), up to
+// ClockMaxOffset ahead of the wall clock in all.
+func (s *Store) AdvanceClock(ctx context.Context, accountID int64, d time.Duration) error {
+	if d < time.Minute {
+		return Problems{"advance": "clock_advance"}.Err()
+	}
+	return s.setClock(ctx, accountID, func(cur time.Duration) time.Duration { return cur + d })
+}
+
+// ClockToNextMidnight moves the account's clock to the next 00:00 in China time after its
+// current time.
+func (s *Store) ClockToNextMidnight(ctx context.Context, accountID int64) error {
+	return s.setClock(ctx, accountID, func(cur time.Duration) time.Duration {
+		wall := s.now()
+		y, m, d := wall.Add(cur).In(CalendarZone).Date()
+		return time.Date(y, m, d+1, 0, 0, 0, 0, CalendarZone).Sub(wall)
+	})
+}
+
+// ResetClock puts the account back on the wall clock.
+func (s *Store) ResetClock(ctx context.Context, accountID int64) error {
+	return s.setClock(ctx, accountID, func(time.Duration) time.Duration { return 0 })
+}
+
+// setClock stores the offset next computes from the current one, refusing one beyond
+// ClockMaxOffset, and publishes it to the in-memory map once committed.
+func (s *Store) setClock(ctx context.Context, accountID int64, next func(time.Duration) time.Duration) error {
+	var off time.Duration
+	err := s.withTx(ctx, func(tx *sql.Tx) error {
+		var ms int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT offset_ms FROM sandbox_clocks WHERE account_id = ?), 0)`, accountID).Scan(&ms); err != nil {
+			return fmt.Errorf("clock of %d: %w", accountID, err)
+		}
+		off = next(time.Duration(ms) * time.Millisecond).Truncate(time.Millisecond)
+		if off > ClockMaxOffset {
+			return Problems{"advance": "clock_too_far"}.Err()
+		}
+		if off <= 0 {
+			off = 0
+			_, err := tx.ExecContext(ctx, `DELETE FROM sandbox_clocks WHERE account_id = ?`, accountID)
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO sandbox_clocks (account_id, offset_ms, moved_at) VALUES (?, ?, ?)
+			ON CONFLICT (account_id) DO UPDATE SET offset_ms = excluded.offset_ms, moved_at = excluded.moved_at`,
+			accountID, off.Milliseconds(), fmtTime(s.now()))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.clocks.set(accountID, off)
+	return nil
+}
