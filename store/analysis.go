@@ -59,7 +59,7 @@ type DailyVisitTrend struct {
 // dates of the request, checked by AnalysisDay (61500, 61501). The numbers are the ones
 // /stats shows, every environment together.
 func (s *Store) AnalysisSummary(ctx context.Context, accountID int64, begin, end string) (DailySummary, error) {
-	day, err := AnalysisDay(begin, end, s.now())
+	day, err := AnalysisDay(begin, end, s.nowFor(accountID))
 	if err != nil {
 		return DailySummary{}, err
 	}
@@ -76,7 +76,7 @@ func (s *Store) AnalysisSummary(ctx context.Context, accountID int64, begin, end
 // dates of the request, checked by AnalysisDay (61500, 61501); a day without opens is
 // zeros.
 func (s *Store) AnalysisVisitTrend(ctx context.Context, accountID int64, begin, end string) (DailyVisitTrend, error) {
-	day, err := AnalysisDay(begin, end, s.now())
+	day, err := AnalysisDay(begin, end, s.nowFor(accountID))
 	if err != nil {
 		return DailyVisitTrend{}, err
 	}

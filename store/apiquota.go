@@ -32,7 +32,7 @@ type APIQuota struct {
 // APIQuotaOf is today's use of endpoint by the account; tokenQuota is the daily limit of
 // /cgi-bin/token (the server's --token-daily-quota).
 func (s *Store) APIQuotaOf(ctx context.Context, accountID int64, endpoint string, tokenQuota int) (APIQuota, error) {
-	day := PlatformDay(s.now())
+	day := PlatformDay(s.nowFor(accountID))
 	q := APIQuota{Endpoint: endpoint}
 	var err error
 	if endpoint == EndpointToken {
@@ -68,13 +68,13 @@ func (s *Store) QuotaPanelOf(ctx context.Context, accountID int64, tokenQuota in
 	}
 	var forced int
 	if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM access_tokens WHERE account_id = ? AND kind = 'stable' AND forced AND created_at >= ?`,
-		accountID, fmtTime(dayStart(s.now()))).Scan(&forced); err != nil {
+		accountID, fmtTime(dayStart(s.nowFor(accountID)))).Scan(&forced); err != nil {
 		return QuotaPanel{}, fmt.Errorf("forced refreshes of %d: %w", accountID, err)
 	}
 	stable := APIQuota{Endpoint: EndpointStableToken, DailyLimit: StableForceDaily, Used: forced, Remain: max(0, StableForceDaily-forced)}
 	p := QuotaPanel{Quotas: []APIQuota{token, stable}, ClearsLimit: ClearQuotaPerMonth}
 	err = s.read.QueryRowContext(ctx, `SELECT count(*) FROM quota_clears WHERE account_id = ? AND month = ?`,
-		accountID, s.now().In(CalendarZone).Format(quotaMonthFormat)).Scan(&p.ClearsUsed)
+		accountID, s.nowFor(accountID).In(CalendarZone).Format(quotaMonthFormat)).Scan(&p.ClearsUsed)
 	return p, err
 }
 
@@ -92,7 +92,7 @@ func (s *Store) ClearQuota(ctx context.Context, accountID int64, appid string) e
 		if appid != own {
 			return refuse(APIInvalidAppID, ReasonClearQuotaAppID, "AppID", appid)
 		}
-		now := s.now()
+		now := s.nowFor(accountID)
 		month := now.In(CalendarZone).Format(quotaMonthFormat)
 		var used int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM quota_clears WHERE account_id = ? AND month = ?`, accountID, month).Scan(&used); err != nil {

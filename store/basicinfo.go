@@ -22,7 +22,7 @@ type BasicInfo struct {
 	Filing           Filing
 	Auth             Authentication // the latest request (Status "none" when there was none)
 	SubjectRejection string         // the reviewer's reason when the subject was rejected
-	Now              time.Time      // the store clock when this was read
+	Now              time.Time      // the account's clock when this was read
 }
 
 // BasicInfoOf reads an account's basic info, quotas, filing and authentication.
@@ -30,7 +30,7 @@ func (s *Store) BasicInfoOf(ctx context.Context, accountID int64) (BasicInfo, er
 	var b BasicInfo
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		now := s.now()
+		now := s.nowFor(accountID)
 		b.Now = now
 		if b.Account, err = accountTx(ctx, tx, accountID); err != nil {
 			return err
@@ -143,7 +143,7 @@ func (s *Store) SetName(ctx context.Context, accountID, personID int64, name str
 		if err != nil || a.Name == name {
 			return err
 		}
-		q, err := nameQuota(ctx, tx, a, s.now())
+		q, err := nameQuota(ctx, tx, a, s.nowFor(accountID))
 		if err != nil {
 			return err
 		}
@@ -188,7 +188,7 @@ func (s *Store) SetIntro(ctx context.Context, accountID, personID int64, intro s
 		if current == intro {
 			return nil
 		}
-		q, err := introQuota(ctx, tx, accountID, current != "", s.now())
+		q, err := introQuota(ctx, tx, accountID, current != "", s.nowFor(accountID))
 		if err != nil {
 			return err
 		}

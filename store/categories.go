@@ -94,7 +94,7 @@ func (s *Store) AddCategory(ctx context.Context, accountID, personID int64, firs
 			status = CategoryReviewing
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO account_categories (account_id, first, second, status, created_at) VALUES (?, ?, ?, ?, ?)`,
-			accountID, first, second, status, fmtTime(s.now()))
+			accountID, first, second, status, fmtTime(s.nowFor(accountID)))
 		if err != nil {
 			return fmt.Errorf("add category %s to %d: %w", second, accountID, err)
 		}
@@ -140,7 +140,7 @@ func (s *Store) decideCategory(ctx context.Context, tx *sql.Tx, id int64, v verd
 		status, action = CategoryRejected, opCategoryRejected
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE account_categories SET status = ?, reason = ?, decided_at = ? WHERE id = ?`,
-		status, v.reason, fmtTime(s.now()), id)
+		status, v.reason, fmtTime(s.nowFor(c.AccountID)), id)
 	if err != nil {
 		return 0, fmt.Errorf("decide category %d: %w", id, err)
 	}

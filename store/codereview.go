@@ -199,7 +199,7 @@ func (s *Store) SubmitReview(ctx context.Context, accountID, personID, versionID
 		if err != nil {
 			return err
 		}
-		now := fmtTime(s.now())
+		now := fmtTime(s.nowFor(accountID))
 		var replaced int64
 		err = tx.QueryRowContext(ctx, `UPDATE code_reviews SET status = 'replaced', closed_at = ? WHERE account_id = ?
 			AND status IN ('pending', 'approved', 'rejected') RETURNING version_id`, now, accountID).Scan(&replaced)
@@ -236,7 +236,7 @@ func (s *Store) WithdrawReview(ctx context.Context, accountID, personID int64) e
 		} else if left == 0 {
 			return invalid("", "withdraw_quota")
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE code_reviews SET status = 'withdrawn', closed_at = ? WHERE id = ?`, fmtTime(s.now()), r.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE code_reviews SET status = 'withdrawn', closed_at = ? WHERE id = ?`, fmtTime(s.nowFor(accountID)), r.ID); err != nil {
 			return fmt.Errorf("withdraw review %d: %w", r.ID, err)
 		}
 		if err := dropVersionIfUnused(ctx, tx, r.Version.ID); err != nil {
@@ -248,7 +248,7 @@ func (s *Store) WithdrawReview(ctx context.Context, accountID, personID int64) e
 
 // withdrawsLeftTx is how many withdrawals the day's and the month's quotas still allow.
 func (s *Store) withdrawsLeftTx(ctx context.Context, tx *sql.Tx, accountID int64) (int, error) {
-	now := s.now()
+	now := s.nowFor(accountID)
 	y, m, _ := now.In(CalendarZone).Date()
 	month := time.Date(y, m, 1, 0, 0, 0, 0, CalendarZone)
 	var day, inMonth int

@@ -23,7 +23,7 @@ func (s *Store) decideCode(ctx context.Context, tx *sql.Tx, id int64, v verdict)
 		status, action = CodeRejected, opCodeRejected
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE code_reviews SET status = ?, reason = ?, decided_at = ? WHERE id = ?`,
-		status, v.reason, fmtTime(s.now()), id); err != nil {
+		status, v.reason, fmtTime(s.nowFor(r.AccountID)), id); err != nil {
 		return 0, fmt.Errorf("decide code review %d: %w", id, err)
 	}
 	return r.AccountID, s.logOp(ctx, tx, r.AccountID, 0, action, r.Version.Version, v.reason)

@@ -110,7 +110,7 @@ func (c *counterStmts) close() {
 // call), and dropped with the call if it is rolled back; tokenCallsToday adds it back, so
 // concurrent calls still cannot overshoot the quota.
 func (s *Store) countAPICall(ctx context.Context, tx *sql.Tx, accountID int64, endpoint, outcome string) error {
-	k := callKey{account: accountID, day: PlatformDay(s.now()), endpoint: endpoint, outcome: outcome}
+	k := callKey{account: accountID, day: PlatformDay(s.nowFor(accountID)), endpoint: endpoint, outcome: outcome}
 	if b := s.wr.cur.Load(); b != nil && b.tx == tx {
 		b.staged[k]++
 		return nil
@@ -198,7 +198,7 @@ func (s *Store) CountAppCall(ctx context.Context, appid, endpoint string, callEr
 // tokenCallsToday is how much of the /cgi-bin/token daily quota the account has used.
 func (s *Store) tokenCallsToday(ctx context.Context, tx *sql.Tx, accountID int64) (int, error) {
 	var n int
-	day := PlatformDay(s.now())
+	day := PlatformDay(s.nowFor(accountID))
 	err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT token_calls FROM daily_counts WHERE account_id = ? AND day = ?), 0)`,
 		accountID, day).Scan(&n)
 	if b := s.wr.cur.Load(); b != nil && b.tx == tx {
@@ -215,7 +215,7 @@ func (s *Store) tokenCallsToday(ctx context.Context, tx *sql.Tx, accountID int64
 // A repeated visit costs two statements; only a person's first visit of the day in an
 // environment looks further back.
 func (s *Store) countVisit(ctx context.Context, tx *sql.Tx, accountID, personID int64, env string) error {
-	day := PlatformDay(s.now())
+	day := PlatformDay(s.nowFor(accountID))
 	c := s.counters
 	var visits int
 	if err := tx.StmtContext(ctx, c.recordVisitor).QueryRowContext(ctx, accountID, day, env, personID).Scan(&visits); err != nil {

@@ -92,7 +92,7 @@ func (s *Store) SetIPWhitelist(ctx context.Context, accountID, personID int64, e
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO dev_settings (account_id, ip_whitelist, updated_at) VALUES (?, ?, ?)
 			ON CONFLICT (account_id) DO UPDATE SET ip_whitelist = excluded.ip_whitelist, updated_at = excluded.updated_at`,
-			accountID, joinLines(entries), fmtTime(s.now())); err != nil {
+			accountID, joinLines(entries), fmtTime(s.nowFor(accountID))); err != nil {
 			return fmt.Errorf("set ip whitelist of %d: %w", accountID, err)
 		}
 		return s.logOp(ctx, tx, accountID, personID, opIPWhitelistSet, "", change(strings.Join(old.IPWhitelist, ", "), strings.Join(entries, ", ")))
@@ -130,7 +130,7 @@ func (s *Store) SetServerDomains(ctx context.Context, accountID, personID int64,
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET request_domains = excluded.request_domains,
 			socket_domains = excluded.socket_domains, upload_domains = excluded.upload_domains,
 			download_domains = excluded.download_domains, updated_at = excluded.updated_at`,
-			accountID, lists[0], lists[1], lists[2], lists[3], fmtTime(s.now())); err != nil {
+			accountID, lists[0], lists[1], lists[2], lists[3], fmtTime(s.nowFor(accountID))); err != nil {
 			return fmt.Errorf("set domains of %d: %w", accountID, err)
 		}
 		kinds, summary := domainChanges(old.Domains, lists)

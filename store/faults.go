@@ -101,7 +101,7 @@ func (s *Store) AddFaultRule(ctx context.Context, accountID int64, f FaultForm) 
 	if err != nil {
 		return FaultRule{}, err
 	}
-	r.CreatedAt = s.now()
+	r.CreatedAt = s.nowFor(accountID)
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
 		var remaining any
 		if r.Count > 0 {

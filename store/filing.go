@@ -135,7 +135,7 @@ func (s *Store) SaveFiling(ctx context.Context, accountID, personID int64, form 
 		if !cur.Editable() {
 			return ErrConflict
 		}
-		now := fmtTime(s.now())
+		now := fmtTime(s.nowFor(accountID))
 		_, err = tx.ExecContext(ctx, `INSERT INTO filings (account_id, status, responsible_name, responsible_id_number, responsible_phone,
 			service_content, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
 			ON CONFLICT (account_id) DO UPDATE SET status = ?2, responsible_name = ?3, responsible_id_number = ?4,
@@ -169,7 +169,7 @@ func (s *Store) moveFiling(ctx context.Context, accountID, personID int64, from 
 		if !slices.Contains(from, cur.Status) {
 			return ErrConflict
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE filings SET status = ?, updated_at = ? WHERE id = ?`, to, fmtTime(s.now()), cur.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE filings SET status = ?, updated_at = ? WHERE id = ?`, to, fmtTime(s.nowFor(accountID)), cur.ID); err != nil {
 			return fmt.Errorf("move filing %d to %s: %w", cur.ID, to, err)
 		}
 		return s.logOp(ctx, tx, accountID, personID, action, "", change(cur.Status, to))
@@ -189,7 +189,7 @@ func (s *Store) decideFiling(ctx context.Context, tx *sql.Tx, id int64, v verdic
 	if err := v.check(); err != nil {
 		return 0, "", err
 	}
-	now := fmtTime(s.now())
+	now := fmtTime(s.nowFor(f.AccountID))
 	action, target, summary := opFilingRejected, "", v.reason
 	switch {
 	case !v.approve:
@@ -234,7 +234,7 @@ func (s *Store) filingNumber(ctx context.Context, tx *sql.Tx, accountID int64) (
 	if len(region) >= 2 && provinces[region[:2]] != "" {
 		prov = provinces[region[:2]]
 	}
-	year, _ := periodKeys(s.now())
+	year, _ := periodKeys(s.nowFor(accountID))
 	for {
 		n := prov + "ICP备" + year + fmt.Sprintf("%06d", randomInt(1000000)) + "号-1X"
 		var clash int

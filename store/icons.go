@@ -127,7 +127,7 @@ func (s *Store) setIconTx(ctx context.Context, tx *sql.Tx, accountID, personID i
 	if err != nil || meta.ETag == etag {
 		return err // the same picture again is no change
 	}
-	q, err := iconQuota(ctx, tx, accountID, meta.ETag != "", s.now())
+	q, err := iconQuota(ctx, tx, accountID, meta.ETag != "", s.nowFor(accountID))
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (s *Store) setIconTx(ctx context.Context, tx *sql.Tx, accountID, personID i
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO icons (account_id, png, etag, updated_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (account_id) DO UPDATE SET png = excluded.png, etag = excluded.etag, updated_at = excluded.updated_at`,
-		accountID, data, etag, fmtTime(s.now()))
+		accountID, data, etag, fmtTime(s.nowFor(accountID)))
 	if err != nil {
 		return fmt.Errorf("store icon of %d: %w", accountID, err)
 	}

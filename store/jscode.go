@@ -139,13 +139,13 @@ func (s *Store) OpenApp(ctx context.Context, personID int64, appid, version stri
 // issueCodeTx mints a js_code for person opening the account's mini program in env, counts
 // the visit under env and notes the open under the person's openid.
 func (s *Store) issueCodeTx(ctx context.Context, tx *sql.Tx, accountID int64, appid string, personID int64, env string) (JSCode, error) {
-	now := s.now()
+	now := s.nowFor(accountID)
 	code := JSCode{Code: randomHex(32), Version: versionOf(env), Env: env, ExpiresAt: now.Add(JSCodeTTL)}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO js_codes (code_hash, account_id, person_id, env, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, HashToken(code.Code), accountID, personID, env, fmtTime(now), fmtTime(code.ExpiresAt)); err != nil {
 		return JSCode{}, fmt.Errorf("insert js_code: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM js_codes WHERE expires_at < ?`, fmtTime(now.Add(-jsCodeKeep))); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM js_codes WHERE account_id = ? AND expires_at < ?`, accountID, fmtTime(now.Add(-jsCodeKeep))); err != nil {
 		return JSCode{}, fmt.Errorf("sweep js_codes: %w", err)
 	}
 	if err := s.noteOpenTx(ctx, tx, accountID, appid, personID, now); err != nil {
@@ -186,7 +186,7 @@ func (s *Store) CodeToSession(ctx context.Context, call APICall, code string) (W
 }
 
 func (s *Store) codeToSessionTx(ctx context.Context, tx *sql.Tx, id int64, appid, code string) (WxSession, error) {
-	now := s.now()
+	now := s.nowFor(id)
 	var codeID, account, person int64
 	var expires string
 	var used sql.NullString

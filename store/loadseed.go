@@ -111,7 +111,7 @@ func (s *Store) MintJSCodes(ctx context.Context, accountID int64, n int) ([]stri
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := s.nowFor(accountID)
 	codes := make([]string, n)
 	b, err := s.newBatch(ctx)
 	if err != nil {

@@ -79,7 +79,7 @@ func (s *Store) Members(ctx context.Context, accountID int64) (MemberLists, erro
 	if out.Admin, err = s.PersonByID(ctx, a.AdminPersonID); err != nil {
 		return out, fmt.Errorf("administrator of %d: %w", accountID, err)
 	}
-	out.Limit = MemberLimit(a, s.now())
+	out.Limit = MemberLimit(a, s.nowFor(accountID))
 	rows, err := s.read.QueryContext(ctx, `SELECT m.id, m.person_id, p.wechat_id, p.nickname, m.kind, m.roles, m.status,
 		COALESCE(b.wechat_id, ''), m.added_at FROM members m JOIN people p ON p.id = m.person_id LEFT JOIN people b ON b.id = m.added_by
 		WHERE m.account_id = ? ORDER BY m.added_at, m.id`, accountID)
@@ -190,7 +190,7 @@ func (s *Store) addMember(ctx context.Context, accountID, by int64, wechatID, ki
 		if err != nil {
 			return fmt.Errorf("count members: %w", err)
 		}
-		now := s.now()
+		now := s.nowFor(accountID)
 		if inList >= MemberLimit(a, now) {
 			return invalid("wechat_id", "member_quota")
 		}

@@ -80,7 +80,7 @@ func (s *Store) AcceptSubscription(ctx context.Context, personID int64, appid, p
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO message_grants (template_id, person_id, remaining, updated_at) VALUES (?, ?, 1, ?3)
-			ON CONFLICT (template_id, person_id) DO UPDATE SET remaining = remaining + 1, updated_at = ?3`, t.ID, personID, fmtTime(s.now()))
+			ON CONFLICT (template_id, person_id) DO UPDATE SET remaining = remaining + 1, updated_at = ?3`, t.ID, personID, fmtTime(s.nowFor(accountID)))
 		if err != nil {
 			return fmt.Errorf("accept template %d: %w", t.ID, err)
 		}
@@ -139,17 +139,17 @@ func (s *Store) SendSubscribeMessage(ctx context.Context, accountID int64, touse
 			lines = append(lines, NoticeLine{Key: k.Key(), KID: k.KID, Name: k.Name, Value: v})
 		}
 		if state == StateFormal && page != "" {
-			if err := checkReleasedPage(ctx, tx, accountID, pagePath(page), s.now()); err != nil {
+			if err := checkReleasedPage(ctx, tx, accountID, pagePath(page), s.nowFor(accountID)); err != nil {
 				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE message_grants SET remaining = remaining - 1, updated_at = ? WHERE template_id = ? AND person_id = ?`,
-			fmtTime(s.now()), t.ID, personID); err != nil {
+			fmtTime(s.nowFor(accountID)), t.ID, personID); err != nil {
 			return fmt.Errorf("spend subscription to %d: %w", t.ID, err)
 		}
 		encoded, _ := json.Marshal(lines)
 		res, err := tx.ExecContext(ctx, `INSERT INTO notices (person_id, account_id, tid, title, lines, page, state, lang, sent_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, personID, accountID, t.TID, t.Title, string(encoded), page, state, lang, fmtTime(s.now()))
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, personID, accountID, t.TID, t.Title, string(encoded), page, state, lang, fmtTime(s.nowFor(accountID)))
 		if err != nil {
 			return fmt.Errorf("deliver notice: %w", err)
 		}

@@ -98,10 +98,10 @@ func (s *Store) addTemplateTx(ctx context.Context, tx *sql.Tx, accountID int64, 
 	}
 	id := newPriTmplID()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO message_templates (account_id, pri_tmpl_id, tid, kids, scene_desc, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		accountID, id, tid, string(list), sceneDesc, fmtTime(s.now())); err != nil {
+		accountID, id, tid, string(list), sceneDesc, fmtTime(s.nowFor(accountID))); err != nil {
 		return "", fmt.Errorf("add template %d to %d: %w", tid, accountID, err)
 	}
-	return id, s.logActor(ctx, tx, accountID, a, opMessageTemplateAdded, lib.Title, id, s.now())
+	return id, s.logActor(ctx, tx, accountID, a, opMessageTemplateAdded, lib.Title, id, s.nowFor(accountID))
 }
 
 // AddMessageTemplate answers POST /wxaapi/newtmpl/addtemplate and returns the priTmplId.
@@ -165,7 +165,7 @@ func (s *Store) deleteTemplateTx(ctx context.Context, tx *sql.Tx, accountID int6
 		return false, fmt.Errorf("delete template %d: %w", id, err)
 	}
 	lib, _ := libraryTemplate(tid)
-	return true, s.logActor(ctx, tx, accountID, a, opMessageTemplateDeleted, lib.Title, priTmplID, s.now())
+	return true, s.logActor(ctx, tx, accountID, a, opMessageTemplateDeleted, lib.Title, priTmplID, s.nowFor(accountID))
 }
 
 // DeleteMessageTemplate answers POST /wxaapi/newtmpl/deltemplate: 20002 for an empty

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // The environments a mini program opens in (SPEC §12; real: envVersion).
@@ -40,8 +39,8 @@ func PhaseBucket(appid, openid string) int {
 // resolveTx answers which version person gets when opening appid in env, or why not, as a
 // *ValidationError on "env": env_invalid, not_released, env_not_allowed (trial: not a
 // member; develop: may not upload), no_trial_version, no_develop_version. An unknown AppID is
-// ErrNotFound. key is the openid key, for the phased-release rule.
-func resolveTx(ctx context.Context, tx *sql.Tx, key []byte, appid string, personID int64, env string, now time.Time) (Opened, error) {
+// ErrNotFound. key is the openid key, for the phased-release rule; the release online is the one of the account's clock.
+func (s *Store) resolveTx(ctx context.Context, tx *sql.Tx, key []byte, appid string, personID int64, env string) (Opened, error) {
 	if env != EnvRelease && env != EnvTrial && env != EnvDevelop {
 		return Opened{}, invalid("env", "env_invalid")
 	}
@@ -61,7 +60,7 @@ func resolveTx(ctx context.Context, tx *sql.Tx, key []byte, appid string, person
 	}
 	switch env {
 	case EnvRelease:
-		cur, ok, err := onlineTx(ctx, tx, out.AccountID, now)
+		cur, ok, err := onlineTx(ctx, tx, out.AccountID, s.nowFor(out.AccountID))
 		if err != nil {
 			return Opened{}, err
 		}
@@ -115,7 +114,7 @@ func (s *Store) ResolveOpen(ctx context.Context, appid string, personID int64, e
 	}
 	var out Opened
 	err = s.readTx(ctx, func(tx *sql.Tx) error {
-		out, err = resolveTx(ctx, tx, key, appid, personID, env, s.now())
+		out, err = s.resolveTx(ctx, tx, key, appid, personID, env)
 		return err
 	})
 	return out, err
@@ -133,7 +132,7 @@ func (s *Store) OpenVersion(ctx context.Context, personID int64, appid, env stri
 		if err != nil {
 			return err
 		}
-		if out, err = resolveTx(ctx, tx, key, appid, personID, env, s.now()); err != nil {
+		if out, err = s.resolveTx(ctx, tx, key, appid, personID, env); err != nil {
 			return err
 		}
 		code, err = s.issueCodeTx(ctx, tx, out.AccountID, appid, personID, env)

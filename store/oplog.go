@@ -118,7 +118,7 @@ func shorten(s string) string {
 // platform (ops) or the system. target names what was changed, summary says how (change);
 // neither may hold a secret, key, token or password.
 func (s *Store) logOp(ctx context.Context, tx *sql.Tx, accountID, personID int64, action OpAction, target, summary string) error {
-	return s.logActor(ctx, tx, accountID, ByPerson(personID), action, target, summary, s.now())
+	return s.logActor(ctx, tx, accountID, ByPerson(personID), action, target, summary, s.nowFor(accountID))
 }
 
 // logActor is logOp for any actor, at a given time: a step the platform takes by itself (a

@@ -31,7 +31,7 @@ func (s *Store) SetPhasePercent(ctx context.Context, accountID, personID int64, 
 			phase = PhaseDone
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE releases SET percent = ?, phase = ?, phase_changed_at = ? WHERE id = ?`,
-			percent, phase, fmtTime(s.now()), cur.ID); err != nil {
+			percent, phase, fmtTime(s.nowFor(accountID)), cur.ID); err != nil {
 			return fmt.Errorf("set percent of release %d: %w", cur.ID, err)
 		}
 		return s.logOp(ctx, tx, accountID, personID, opPhasePercentSet, cur.Version.Version,
@@ -87,7 +87,7 @@ func (s *Store) ChangePhase(ctx context.Context, accountID, personID int64, acti
 			percent = 100
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE releases SET phase = ?, percent = ?, phase_changed_at = ? WHERE id = ?`,
-			move.to, percent, fmtTime(s.now()), cur.ID); err != nil {
+			move.to, percent, fmtTime(s.nowFor(accountID)), cur.ID); err != nil {
 			return fmt.Errorf("%s release %d: %w", action, cur.ID, err)
 		}
 		return s.logOp(ctx, tx, accountID, personID, move.action, cur.Version.Version, change(cur.Phase, move.to))

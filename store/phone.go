@@ -125,13 +125,13 @@ func (s *Store) SharePhone(ctx context.Context, personID int64, appid string) (P
 		if phone == "" {
 			return invalid("phone", "phone_missing")
 		}
-		now := s.now()
+		now := s.nowFor(accountID)
 		out = PhoneCode{Code: NewToken(), ExpiresAt: now.Add(PhoneCodeTTL)}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO phone_codes (code_hash, account_id, person_id, phone, created_at, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, HashToken(out.Code), accountID, personID, phone, fmtTime(now), fmtTime(out.ExpiresAt)); err != nil {
 			return fmt.Errorf("insert phone code: %w", err)
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM phone_codes WHERE expires_at < ?`, fmtTime(now.Add(-phoneCodeKeep)))
+		_, err = tx.ExecContext(ctx, `DELETE FROM phone_codes WHERE account_id = ? AND expires_at < ?`, accountID, fmtTime(now.Add(-phoneCodeKeep)))
 		return err
 	})
 	return out, err
@@ -172,10 +172,10 @@ func (s *Store) PhoneNumberForCode(ctx context.Context, accountID int64, code st
 		} else if err != nil {
 			return fmt.Errorf("find phone code: %w", err)
 		}
-		if account != accountID || used.Valid || !s.now().Before(parseTime(expires)) {
+		if account != accountID || used.Valid || !s.nowFor(accountID).Before(parseTime(expires)) {
 			return APIInvalidCode
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE phone_codes SET used_at = ? WHERE id = ?`, fmtTime(s.now()), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE phone_codes SET used_at = ? WHERE id = ?`, fmtTime(s.nowFor(accountID)), id); err != nil {
 			return fmt.Errorf("spend phone code: %w", err)
 		}
 		cc, number := splitPhone(phone)

@@ -58,7 +58,7 @@ func countChanges(ctx context.Context, tx *sql.Tx, accountID int64, item, kind, 
 
 // recordChange notes one change for the quotas, in the transaction that makes it.
 func (s *Store) recordChange(ctx context.Context, tx *sql.Tx, accountID, personID int64, item, kind, value string) error {
-	now := s.now()
+	now := s.nowFor(accountID)
 	year, month := periodKeys(now)
 	_, err := tx.ExecContext(ctx, `INSERT INTO basic_changes (account_id, item, kind, year, month, value, person_id, at)
 		VALUES (?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?)`, accountID, item, kind, year, month, value, personID, fmtTime(now))

@@ -129,7 +129,7 @@ func onlineTx(ctx context.Context, tx *sql.Tx, accountID int64, now time.Time) (
 // settleTx reads the online release for a write and records an automatic full release that
 // took effect since the last write, logged by the platform at the moment it took effect.
 func (s *Store) settleTx(ctx context.Context, tx *sql.Tx, accountID int64) (Release, bool, error) {
-	now := s.now()
+	now := s.nowFor(accountID)
 	cur, ok, err := onlineTx(ctx, tx, accountID, now)
 	if err != nil || !ok {
 		return cur, ok, err
@@ -185,7 +185,7 @@ func (s *Store) Release(ctx context.Context, accountID, personID int64, mode str
 		if err != nil {
 			return err
 		}
-		now := s.now()
+		now := s.nowFor(accountID)
 		switch {
 		case released && cur.InProgress():
 			return invalid("", "phase_running")

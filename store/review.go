@@ -174,7 +174,7 @@ func (s *Store) Decide(ctx context.Context, kind string, id, operatorID int64, a
 			decision = "approve"
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO decisions (kind, item_id, account_id, stage, decision, reason, operator_id, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, kind, id, accountID, stage, decision, v.reason, operatorID, fmtTime(s.now()))
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, kind, id, accountID, stage, decision, v.reason, operatorID, fmtTime(s.nowFor(accountID)))
 		if err != nil {
 			return fmt.Errorf("record decision on %s %d: %w", kind, id, err)
 		}

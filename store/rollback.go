@@ -61,7 +61,7 @@ func (s *Store) Rollback(ctx context.Context, accountID, personID, versionID int
 		if _, _, err := s.settleTx(ctx, tx, accountID); err != nil {
 			return err
 		}
-		now := s.now()
+		now := s.nowFor(accountID)
 		history, targets, refusal, err := rollbackOptionsTx(ctx, tx, accountID, now)
 		if err != nil {
 			return err
@@ -92,14 +92,14 @@ type VersionsPage struct {
 	RollbackTargets []Version // the versions rollback may go back to now
 	RollbackRefusal string    // why rollback is not possible now ("" when it is)
 	WithdrawsLeft   int       // withdrawals today's and this month's quotas still allow
-	Now             time.Time // the store clock when this was read
+	Now             time.Time // the account's clock when this was read
 }
 
 // VersionsOf reads the account's versions page.
 func (s *Store) VersionsOf(ctx context.Context, accountID int64) (VersionsPage, error) {
 	var p VersionsPage
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		p.Now = s.now()
+		p.Now = s.nowFor(accountID)
 		if _, err := accountTx(ctx, tx, accountID); err != nil {
 			return err
 		}

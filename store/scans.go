@@ -67,7 +67,7 @@ func (s *Store) CreateScan(ctx context.Context, purpose string, accountID, targe
 }
 
 func (s *Store) insertScan(ctx context.Context, tx *sql.Tx, token, purpose string, accountID, targetPersonID int64, req Requester) error {
-	now := s.now()
+	now := s.nowFor(accountID)
 	_, err := tx.ExecContext(ctx, `INSERT INTO scans (token_hash, purpose, account_id, target_person_id, requester_agent, requester_ip, created_at, expires_at)
 		VALUES (?, ?, NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, ?)`, HashToken(token), purpose, accountID, targetPersonID,
 		truncate(req.Agent, 512), req.IP, fmtTime(now), fmtTime(now.Add(ScanTTL)))
@@ -138,7 +138,7 @@ func (s *Store) DecideScan(ctx context.Context, token string, personID int64, co
 		if err != nil {
 			return err
 		}
-		now := s.now()
+		now := s.nowFor(sc.AccountID)
 		if sc.State(now) != "pending" {
 			return ErrGone
 		}
@@ -230,10 +230,10 @@ func (s *Store) consumeScan(ctx context.Context, tx *sql.Tx, token, purpose stri
 	if err != nil {
 		return Scan{}, err
 	}
-	if sc.Used || sc.State(s.now()) != "confirmed" {
+	if sc.Used || sc.State(s.nowFor(sc.AccountID)) != "confirmed" {
 		return Scan{}, ErrGone
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE scans SET used_at = ? WHERE id = ?`, fmtTime(s.now()), sc.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE scans SET used_at = ? WHERE id = ?`, fmtTime(s.nowFor(sc.AccountID)), sc.ID); err != nil {
 		return Scan{}, err
 	}
 	return sc, nil

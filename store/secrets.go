@@ -79,7 +79,7 @@ func (s *Store) AppSecretOf(ctx context.Context, accountID int64) (AppSecret, er
 	if err != nil || !ok {
 		return AppSecret{State: SecretNone}, err
 	}
-	return r.view(s.now()), nil
+	return r.view(s.nowFor(accountID)), nil
 }
 
 // hashAppSecret is what is stored for an AppSecret: HMAC-SHA-256 under a server key, so a
@@ -102,7 +102,7 @@ func (s *Store) StartSecretReset(ctx context.Context, accountID int64, req Reque
 	if err != nil {
 		return "", err
 	}
-	if ok && r.frozenAt(s.now()) {
+	if ok && r.frozenAt(s.nowFor(accountID)) {
 		return "", invalid("", "secret_frozen")
 	}
 	return s.CreateScan(ctx, PurposeResetSecret, accountID, 0, req)
@@ -140,7 +140,7 @@ func (s *Store) newSecretTx(ctx context.Context, tx *sql.Tx, accountID, personID
 	if err != nil {
 		return "", err
 	}
-	if had && old.frozenAt(s.now()) {
+	if had && old.frozenAt(s.nowFor(accountID)) {
 		return "", invalid("", "secret_frozen")
 	}
 	key, err := s.serverKey(keyAppSecret)
@@ -150,13 +150,13 @@ func (s *Store) newSecretTx(ctx context.Context, tx *sql.Tx, accountID, personID
 	secret := randomHex(32)
 	if had {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO secret_history (account_id, secret_hash, replaced_at) VALUES (?, ?, ?)`,
-			accountID, old.hash, fmtTime(s.now())); err != nil {
+			accountID, old.hash, fmtTime(s.nowFor(accountID))); err != nil {
 			return "", fmt.Errorf("keep replaced secret of %d: %w", accountID, err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO app_secrets (account_id, secret_hash, created_at) VALUES (?, ?, ?)
 		ON CONFLICT (account_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at`,
-		accountID, hashAppSecret(key, secret), fmtTime(s.now())); err != nil {
+		accountID, hashAppSecret(key, secret), fmtTime(s.nowFor(accountID))); err != nil {
 		return "", fmt.Errorf("store secret of %d: %w", accountID, err)
 	}
 	action := opSecretGenerated
@@ -224,7 +224,7 @@ func (s *Store) setSecretFrozen(ctx context.Context, tx *sql.Tx, accountID, pers
 	if err := freezeRefusal(r, ok, freeze); err != nil {
 		return err
 	}
-	now := s.now()
+	now := s.nowFor(accountID)
 	at := now.Add(delay)
 	if now.Before(r.changesAt) {
 		at = now

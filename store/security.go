@@ -214,7 +214,7 @@ func (s *Store) CheckText(ctx context.Context, accountID int64, openid, content 
 		if err != nil {
 			return err
 		}
-		now := s.now()
+		now := s.nowFor(accountID)
 		if now.Sub(last) > SecVisitWindow {
 			return APIVisitExpired
 		}

@@ -107,7 +107,7 @@ func (s *Store) Stats(ctx context.Context, accountID int64, days int) (Stats, er
 	if !slices.Contains(StatsPeriods, days) {
 		return Stats{}, invalid("days", "days_invalid")
 	}
-	today := dayStart(s.now())
+	today := dayStart(s.nowFor(accountID))
 	out := Stats{Days: make([]DayStats, days)}
 	index := map[string]int{}
 	for i := range out.Days {

@@ -84,7 +84,7 @@ func (s *Store) authorizeCall(ctx context.Context, tx *sql.Tx, call APICall) (in
 			return id, err
 		}
 		return id, refusal
-	case r.frozenAt(s.now()):
+	case r.frozenAt(s.nowFor(id)):
 		return id, refuse(APISecretFrozen, ReasonSecretFrozen, "At", clockText(r.changesAt))
 	case !IPAllowed(entries, call.IP):
 		return id, ipRefusal(entries, call)
@@ -174,7 +174,7 @@ func (s *Store) issueTokenTx(ctx context.Context, tx *sql.Tx, id int64, token st
 	if used >= quota {
 		return refuse(APIDailyQuota, ReasonTokenQuota, "Used", strconv.Itoa(used), "Limit", strconv.Itoa(quota))
 	}
-	now := s.now()
+	now := s.nowFor(id)
 	overlap := fmtTime(now.Add(TokenOverlap))
 	if _, err := tx.ExecContext(ctx, `UPDATE access_tokens SET expires_at = ?2
 		WHERE account_id = ?1 AND kind = 'plain' AND expires_at > ?2`, id, overlap); err != nil {
@@ -203,7 +203,7 @@ func (s *Store) stableTokenTx(ctx context.Context, tx *sql.Tx, id int64, force b
 	if err != nil {
 		return AccessToken{}, err
 	}
-	now := s.now()
+	now := s.nowFor(id)
 	var seed, expires string
 	err = tx.QueryRowContext(ctx, `SELECT seed, expires_at FROM access_tokens WHERE account_id = ? AND kind = 'stable' AND expires_at > ?
 		ORDER BY id DESC LIMIT 1`, id, fmtTime(now)).Scan(&seed, &expires)
@@ -257,7 +257,7 @@ func (s *Store) CheckAccessToken(ctx context.Context, token string) (int64, erro
 	} else if err != nil {
 		return 0, fmt.Errorf("check access token: %w", err)
 	}
-	now := s.now()
+	now := s.nowFor(id)
 	ends := parseTime(created).Add(AccessTokenTTL)
 	switch {
 	case now.Before(parseTime(expires)):

@@ -68,7 +68,7 @@ func (s *Store) CompleteUploadKeyReset(ctx context.Context, token string, accoun
 		if err != nil {
 			return err
 		}
-		now := fmtTime(s.now())
+		now := fmtTime(s.nowFor(accountID))
 		var had bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM upload_keys WHERE account_id = ? AND key_hash IS NOT NULL)`,
 			accountID).Scan(&had); err != nil {
@@ -117,7 +117,7 @@ func (s *Store) SetUploadKeyIPs(ctx context.Context, accountID, personID int64, 
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO upload_keys (account_id, ip_whitelist, updated_at) VALUES (?1, ?2, ?3)
 			ON CONFLICT (account_id) DO UPDATE SET ip_whitelist = ?2, updated_at = ?3`,
-			accountID, joinLines(entries), fmtTime(s.now())); err != nil {
+			accountID, joinLines(entries), fmtTime(s.nowFor(accountID))); err != nil {
 			return fmt.Errorf("set upload key whitelist of %d: %w", accountID, err)
 		}
 		return s.logOp(ctx, tx, accountID, personID, opUploadKeyIPsSet, "", change(strings.Join(splitStored(old), ", "), strings.Join(entries, ", ")))

@@ -152,7 +152,7 @@ func (s *Store) SubmitAuthentication(ctx context.Context, accountID, personID in
 		if err != nil {
 			return err
 		}
-		if !CanRequestAuth(a, latest, s.now()) {
+		if !CanRequestAuth(a, latest, s.nowFor(accountID)) {
 			return ErrConflict
 		}
 		if a.Subject.Personal() {
@@ -173,7 +173,7 @@ func (s *Store) SubmitAuthentication(ctx context.Context, accountID, personID in
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO authentications (account_id, contact_name, contact_phone, invoice_title, new_name, fee,
 			doc_name, doc_type, doc, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, accountID, f.ContactName, f.ContactPhone,
-			f.InvoiceTitle, f.NewName, AuthFee(a.Subject.Type), strings.TrimSpace(f.DocName), typ, doc, fmtTime(s.now()))
+			f.InvoiceTitle, f.NewName, AuthFee(a.Subject.Type), strings.TrimSpace(f.DocName), typ, doc, fmtTime(s.nowFor(accountID)))
 		if err != nil {
 			return fmt.Errorf("submit authentication of %d: %w", accountID, err)
 		}
@@ -215,7 +215,7 @@ func (s *Store) decideAuth(ctx context.Context, tx *sql.Tx, id int64, v verdict)
 	if err := v.check(); err != nil {
 		return 0, err
 	}
-	now := s.now()
+	now := s.nowFor(req.AccountID)
 	if !v.approve {
 		_, err = tx.ExecContext(ctx, `UPDATE authentications SET status = ?, reason = ?, decided_at = ? WHERE id = ?`,
 			AuthRejected, v.reason, fmtTime(now), id)

@@ -176,7 +176,7 @@ func (s *Store) uploadTx(ctx context.Context, tx *sql.Tx, accountID int64, by Ac
 		return 0, fmt.Errorf("retire previous upload: %w", err)
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO versions (account_id, version, description, person_id, robot, package, uploaded_at)
-		VALUES (?, ?, ?, NULLIF(?, 0), NULLIF(?, 0), ?, ?)`, accountID, version, description, by.PersonID, by.Robot, sha, fmtTime(s.now()))
+		VALUES (?, ?, ?, NULLIF(?, 0), NULLIF(?, 0), ?, ?)`, accountID, version, description, by.PersonID, by.Robot, sha, fmtTime(s.nowFor(accountID)))
 	if err != nil {
 		return 0, fmt.Errorf("insert version %s: %w", version, err)
 	}
@@ -184,7 +184,7 @@ func (s *Store) uploadTx(ctx context.Context, tx *sql.Tx, accountID int64, by Ac
 	if err := dropVersionIfUnused(ctx, tx, old); err != nil {
 		return 0, err
 	}
-	return id, s.logActor(ctx, tx, accountID, by, opVersionUploaded, version, "", s.now())
+	return id, s.logActor(ctx, tx, accountID, by, opVersionUploaded, version, "", s.nowFor(accountID))
 }
 
 // DeleteVersion deletes a development version (SPEC §12, real): the same code stays as the

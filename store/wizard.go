@@ -78,13 +78,13 @@ func (s *Store) SaveSubject(ctx context.Context, accountID int64, sub Subject) e
 		}
 		// The log names the subject by its type and name, never by ID number or phone.
 		if err := s.logActor(ctx, tx, accountID, byLogin, opSubjectSaved, subjectName(sub),
-			change(subjectName(a.Subject), subjectName(sub)), s.now()); err != nil {
+			change(subjectName(a.Subject), subjectName(sub)), s.nowFor(accountID)); err != nil {
 			return err
 		}
 		// A bind_admin scan was decided against the old subject: retire it, or the person
 		// who confirmed it would be bound whatever the new subject names.
 		_, err = tx.ExecContext(ctx, `UPDATE scans SET used_at = ? WHERE account_id = ? AND purpose = ? AND used_at IS NULL`,
-			fmtTime(s.now()), accountID, PurposeBindAdmin)
+			fmtTime(s.nowFor(accountID)), accountID, PurposeBindAdmin)
 		return err
 	})
 }
@@ -138,7 +138,7 @@ func (s *Store) ConfirmRegistration(ctx context.Context, accountID int64) (Accou
 				continue
 			}
 			_, err = tx.ExecContext(ctx, `UPDATE accounts SET step = ?, appid = ?, original_id = ?, subject_verification = ?, registered_at = ? WHERE id = ?`,
-				StepDone, appid, orig, verification, fmtTime(s.now()), accountID)
+				StepDone, appid, orig, verification, fmtTime(s.nowFor(accountID)), accountID)
 			if err != nil {
 				return fmt.Errorf("confirm registration %d: %w", accountID, err)
 			}

@@ -90,7 +90,7 @@ func (s *Store) MiniProgramCode(ctx context.Context, accountID int64, baseURL st
 			return fmt.Errorf("appid of %d: %w", accountID, err)
 		}
 		if r.Kind == CodeUnlimited && r.CheckPath {
-			if err := checkReleasedPage(ctx, tx, accountID, r.Page, s.now()); err != nil {
+			if err := checkReleasedPage(ctx, tx, accountID, r.Page, s.nowFor(accountID)); err != nil {
 				return err
 			}
 		}

@@ -139,7 +139,7 @@ func (s *Server) secretFreezeWait(c echo.Context, freeze bool) error {
 		what, done, renew = "freeze", "dev.secret_frozen_done", views.PathDevSecretFreeze
 	}
 	f, status := views.Form{}, http.StatusOK
-	if sc.State(s.store.Now()) == "confirmed" {
+	if sc.State(s.store.NowFor(sc.AccountID)) == "confirmed" {
 		err := s.store.CompleteSecretFreeze(ctx, token, acc.Account.ID, freeze, s.opts.FreezeDelay)
 		ve := (*store.ValidationError)(nil)
 		switch {
@@ -185,7 +185,7 @@ func (s *Server) SecretWaitPage(c echo.Context) error {
 		return seeOther(c, views.PathDevSecretShow(token))
 	}
 	f, status := views.Form{}, http.StatusOK
-	if sc.State(s.store.Now()) == "confirmed" {
+	if sc.State(s.store.NowFor(sc.AccountID)) == "confirmed" {
 		err := s.store.CompleteSecretReset(c.Request().Context(), token, access(c).Account.ID)
 		ve := (*store.ValidationError)(nil)
 		switch {

@@ -92,7 +92,7 @@ func (s *Server) LoginScanPage(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	if sc.State(s.store.Now()) == "confirmed" {
+	if sc.State(s.store.NowFor(sc.AccountID)) == "confirmed" {
 		person, err := s.store.CompleteLogin(ctx, token, accountID)
 		if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
 			return page(c, http.StatusForbidden, title(c, "login.title"), views.LoginPage(views.Form{Errors: ve.Fields}))

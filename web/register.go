@@ -186,7 +186,7 @@ func (s *Server) AdminScanPage(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	if sc.State(s.store.Now()) == "confirmed" {
+	if sc.State(s.store.NowFor(sc.AccountID)) == "confirmed" {
 		err := s.store.CompleteBindAdmin(ctx, token, a.ID)
 		if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
 			// The per-ID quota filled up since the subject step: the subject must change.

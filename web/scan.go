@@ -31,7 +31,7 @@ func (s *Server) newScan(c echo.Context, key, purpose string, accountID, target 
 // --base-url, never the Host header), the same URL as a link, and its state.
 func (s *Server) scanView(c echo.Context, token string, sc store.Scan, poll, renew string) views.ScanView {
 	u := s.opts.BaseURL + views.PathWxScan(token)
-	return views.ScanView{URL: u, QR: qrDataURL(u), State: sc.State(s.store.Now()), Refusal: sc.Refusal, Poll: poll, Renew: renew, Purpose: sc.Purpose}
+	return views.ScanView{URL: u, QR: qrDataURL(u), State: sc.State(s.store.NowFor(sc.AccountID)), Refusal: sc.Refusal, Poll: poll, Renew: renew, Purpose: sc.Purpose}
 }
 
 // qrDataURL is a QR code of u as a data: URL of a PNG, for an <img> under the strict CSP;

@@ -55,7 +55,7 @@ func (s *Server) TransferPage(c echo.Context) error {
 	if old.ID == 0 || nw.ID == 0 {
 		return seeOther(c, views.PathMembers)
 	}
-	now := s.store.Now()
+	now := s.store.NowFor(acc.Account.ID)
 	if old.State(now) == "confirmed" && nw.State(now) == "confirmed" {
 		_, err := s.store.CompleteTransfer(ctx, acc.Account.ID, oldToken, newToken)
 		delete(sess.Values, keyTransferOld)

@@ -44,7 +44,7 @@ func (s *Server) UploadKeyWaitPage(c echo.Context) error {
 		return seeOther(c, views.PathDevUploadKeyShow(token))
 	}
 	f, status := views.Form{}, http.StatusOK
-	if sc.State(s.store.Now()) == "confirmed" {
+	if sc.State(s.store.NowFor(sc.AccountID)) == "confirmed" {
 		err := s.store.CompleteUploadKeyReset(c.Request().Context(), token, access(c).Account.ID)
 		ve := (*store.ValidationError)(nil)
 		switch {

@@ -113,7 +113,7 @@ func (s *Server) wxScanPage(c echo.Context, status int, f views.Form) error {
 		return err
 	}
 	me := wxPersonOf(c)
-	v.Scan, v.State = sc, sc.State(s.store.Now())
+	v.Scan, v.State = sc, sc.State(s.store.NowFor(sc.AccountID))
 	if v.State != "pending" && sc.PersonID != me.ID && status == http.StatusOK {
 		status = http.StatusGone
 	}
