@@ -70,44 +70,61 @@ func (s *Store) NowFor(accountID int64) time.Time { return s.nowFor(accountID) }
 func (s *Store) ClockOffset(accountID int64) time.Duration { return s.clocks.get(accountID) }
 
 // AdvanceClock moves the account's clock ahead by d (a minute at least), up to
-// ClockMaxOffset ahead of the wall clock in all.
-func (s *Store) AdvanceClock(ctx context.Context, accountID int64, d time.Duration) error {
+// ClockMaxOffset ahead of the wall clock in all; personID (0: the platform) is who moved it,
+// for the operation log.
+func (s *Store) AdvanceClock(ctx context.Context, accountID, personID int64, d time.Duration) error {
 	if d < time.Minute {
 		return Problems{"advance": "clock_advance"}.Err()
 	}
-	return s.setClock(ctx, accountID, func(cur time.Duration) time.Duration { return cur + d })
+	return s.setClock(ctx, accountID, personID, func(cur time.Duration) time.Duration { return cur + d })
 }
 
 // ClockToNextMidnight moves the account's clock to the next 00:00 in China time after its
 // current time.
-func (s *Store) ClockToNextMidnight(ctx context.Context, accountID int64) error {
-	return s.setClock(ctx, accountID, func(cur time.Duration) time.Duration {
+func (s *Store) ClockToNextMidnight(ctx context.Context, accountID, personID int64) error {
+	return s.setClock(ctx, accountID, personID, func(cur time.Duration) time.Duration {
 		wall := s.now()
 		y, m, d := wall.Add(cur).In(CalendarZone).Date()
 		return time.Date(y, m, d+1, 0, 0, 0, 0, CalendarZone).Sub(wall)
 	})
 }
 
+// clockStamp is a time of an account's clock as the operation log summarizes it, in China
+// time to the minute like every time the console shows.
+func clockStamp(t time.Time) string { return t.In(CalendarZone).Format("2006-01-02 15:04") }
+
 // ResetClock puts the account back on the wall clock.
-func (s *Store) ResetClock(ctx context.Context, accountID int64) error {
-	return s.setClock(ctx, accountID, func(time.Duration) time.Duration { return 0 })
+func (s *Store) ResetClock(ctx context.Context, accountID, personID int64) error {
+	return s.setClock(ctx, accountID, personID, func(time.Duration) time.Duration { return 0 })
 }
 
 // setClock stores the offset next computes from the current one, refusing one beyond
-// ClockMaxOffset, and publishes it to the in-memory map once committed.
-func (s *Store) setClock(ctx context.Context, accountID int64, next func(time.Duration) time.Duration) error {
+// ClockMaxOffset, logs the move as the account's time before → after, and publishes the
+// offset to the in-memory map once committed.
+func (s *Store) setClock(ctx context.Context, accountID, personID int64, next func(time.Duration) time.Duration) error {
 	var off time.Duration
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
 		var ms int64
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE((SELECT offset_ms FROM sandbox_clocks WHERE account_id = ?), 0)`, accountID).Scan(&ms); err != nil {
 			return fmt.Errorf("clock of %d: %w", accountID, err)
 		}
-		off = next(time.Duration(ms) * time.Millisecond).Truncate(time.Millisecond)
+		cur := time.Duration(ms) * time.Millisecond
+		off = next(cur).Truncate(time.Millisecond)
 		if off > ClockMaxOffset {
 			return Problems{"advance": "clock_too_far"}.Err()
 		}
-		if off <= 0 {
-			off = 0
+		off = max(off, 0)
+		if off == cur {
+			return nil // nothing moves, nothing to log
+		}
+		action, wall := opClockMoved, s.now()
+		if off == 0 {
+			action = opClockReset
+		}
+		if err := s.logOp(ctx, tx, accountID, personID, action, "", change(clockStamp(wall.Add(cur)), clockStamp(wall.Add(off)))); err != nil {
+			return err
+		}
+		if off == 0 {
 			_, err := tx.ExecContext(ctx, `DELETE FROM sandbox_clocks WHERE account_id = ?`, accountID)
 			return err
 		}

@@ -13,23 +13,23 @@ func TestAccountClock(t *testing.T) {
 	e := newCredEnv(t)
 	ctx := t.Context()
 	wall := e.clock.Now() // 2026-03-10 09:00 UTC = 17:00 China time
-	must(t, e.st.AdvanceClock(ctx, e.acct.ID, 2*time.Hour))
+	must(t, e.st.AdvanceClock(ctx, e.acct.ID, 0, 2*time.Hour))
 	if got := e.st.NowFor(e.acct.ID); !got.Equal(wall.Add(2 * time.Hour)) {
 		t.Errorf("after advancing 2 hours: %v, want %v", got, wall.Add(2*time.Hour))
 	}
 	if got := e.st.NowFor(e.acct.ID + 1); !got.Equal(wall) {
 		t.Errorf("another account's clock moved: %v", got)
 	}
-	must(t, e.st.ClockToNextMidnight(ctx, e.acct.ID))
+	must(t, e.st.ClockToNextMidnight(ctx, e.acct.ID, 0))
 	want := time.Date(2026, 3, 11, 0, 0, 0, 0, CalendarZone)
 	if got := e.st.NowFor(e.acct.ID); !got.Equal(want) {
 		t.Errorf("to tomorrow 00:00: %v, want %v", got, want)
 	}
 	var v *ValidationError
-	if err := e.st.AdvanceClock(ctx, e.acct.ID, 30*time.Second); !errors.As(err, &v) || v.Fields["advance"] != "clock_advance" {
+	if err := e.st.AdvanceClock(ctx, e.acct.ID, 0, 30*time.Second); !errors.As(err, &v) || v.Fields["advance"] != "clock_advance" {
 		t.Errorf("advancing 30 s: %v, want clock_advance", err)
 	}
-	if err := e.st.AdvanceClock(ctx, e.acct.ID, 366*24*time.Hour); !errors.As(err, &v) || v.Fields["advance"] != "clock_too_far" {
+	if err := e.st.AdvanceClock(ctx, e.acct.ID, 0, 366*24*time.Hour); !errors.As(err, &v) || v.Fields["advance"] != "clock_too_far" {
 		t.Errorf("beyond 366 days ahead: %v, want clock_too_far", err)
 	}
 	if got := e.st.NowFor(e.acct.ID); !got.Equal(want) {
@@ -40,7 +40,7 @@ func TestAccountClock(t *testing.T) {
 	if got := e.st.NowFor(e.acct.ID); !got.Equal(want) {
 		t.Errorf("after loading the clocks again: %v, want %v", got, want)
 	}
-	must(t, e.st.ResetClock(ctx, e.acct.ID))
+	must(t, e.st.ResetClock(ctx, e.acct.ID, 0))
 	if got, off := e.st.NowFor(e.acct.ID), e.st.ClockOffset(e.acct.ID); !got.Equal(wall) || off != 0 {
 		t.Errorf("after reset: %v (offset %v), want the wall clock", got, off)
 	}

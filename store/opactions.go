@@ -87,6 +87,12 @@ var (
 	opSecurityWordsSet       = op("security_words_set")
 )
 
+// The sandbox clock (SPEC §18).
+var (
+	opClockMoved = op("clock_moved")
+	opClockReset = op("clock_reset")
+)
+
 // Versions, review and release (SPEC §12).
 var (
 	opVersionUploaded   = op("version_uploaded")

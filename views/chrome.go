@@ -27,6 +27,7 @@ type Chrome struct {
 	// OneTime marks a page that shows a one-time value: its language switch must not
 	// reload it (SPEC §10, the AppSecret).
 	OneTime bool
+	Clock   *ClockView // the account's moved sandbox clock, for the banner; nil when not moved
 }
 
 type chromeKey struct{}

@@ -155,6 +155,7 @@ func (s *Server) member(a store.Action) echo.MiddlewareFunc {
 				return seeOther(c, views.PathLogin)
 			}
 			chromeOf(c).Access = acc
+			chromeOf(c).Clock = s.clockBanner(acc.Account.ID, acc.Roles.Can(store.ActSandbox))
 			icons, err := s.store.IconETags(c.Request().Context(), acc.Account.AppID)
 			if err != nil {
 				return err
@@ -197,6 +198,9 @@ func (s *Server) wxPerson(next echo.HandlerFunc) echo.HandlerFunc {
 				back = views.PathWx
 			}
 			return seeOther(c, views.PathWxLoginNext(back))
+		}
+		if err := s.simulatorClock(c); err != nil {
+			return err
 		}
 		return next(c)
 	}

@@ -278,6 +278,9 @@ func TestConsoleRoutesUseSpecRows(t *testing.T) {
 		"GET /dev/sandbox":                           store.ActSandbox, // SPEC §18: administrator and developer
 		"POST /dev/sandbox/faults":                   store.ActSandbox,
 		"POST /dev/sandbox/faults/:id/delete":        store.ActSandbox,
+		"POST /dev/sandbox/clock/advance":            store.ActSandbox,
+		"POST /dev/sandbox/clock/midnight":           store.ActSandbox,
+		"POST /dev/sandbox/clock/reset":              store.ActSandbox,
 		"GET /versions":                              store.ActView, // every member sees the versions (SPEC §12)
 		"POST /versions/upload":                      store.ActUpload,
 		"POST /versions/:id/trial":                   store.ActUpload,

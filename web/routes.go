@@ -142,6 +142,7 @@ func (s *Server) routes() {
 	s.console(http.MethodGet, views.PathSandbox, s.SandboxPage, store.ActSandbox)
 	s.console(http.MethodPost, views.PathSandboxFaults, s.SandboxFaultAdd, store.ActSandbox)
 	s.console(http.MethodPost, "/dev/sandbox/faults/:id/delete", s.SandboxFaultDelete, store.ActSandbox)
+	s.clockRoutes()
 
 	// Simulated WeChat (SPEC §3).
 	s.html(http.MethodGet, "/wx", s.WxHome, s.wxPerson)
