@@ -176,6 +176,13 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		galleryPage{name: "menu", path: "/home", steps: []chromedp.Action[chromedp.Void]{chromedp.Click(`[data-testid="signed-in-as"]`), chromedp.WaitVisible(`[data-testid="logout"]`)}},
 	)
 	add("admin", orgC, galleryPage{name: "transfer", path: "/members/admin/transfer"})
+	clockAdmin := e.person("admin_clock", "王五")
+	moved := e.account("clock@example.com", clockAdmin, "personal") // its sandbox clock runs 2 hours ahead
+	must(e.st.AdvanceClock(ctx, moved.ID, clockAdmin.ID, 2*time.Hour))
+	add("admin", e.console(moved, clockAdmin),
+		galleryPage{name: "clock-moved-home", path: "/home"},
+		galleryPage{name: "clock-moved-sandbox", path: "/dev/sandbox"},
+	)
 	add("admin", reset,
 		galleryPage{name: "secret-wait", path: resetWait},
 		galleryPage{name: "secret-once", prepare: func() (string, *client) { return e.confirmedResetWait(reset, a, admin), reset }},

@@ -17,7 +17,7 @@ import (
 var clockFields = []struct {
 	name string
 	unit time.Duration
-}{{"days", 24 * time.Hour}, {"hours", time.Hour}, {"minutes", time.Minute}}
+}{{"advance_days", 24 * time.Hour}, {"advance_hours", time.Hour}, {"advance_minutes", time.Minute}}
 
 // clockFormKey holds a refused clock form for the sandbox page to show again: the page's
 // one render path (sandboxPage) reads it through clockView.
@@ -41,7 +41,7 @@ func (s *Server) clockView(c echo.Context) views.ClockView {
 // SandboxClockAdvance moves the account's clock by a preset ("by": 1h, 2h, 1d) or by the
 // custom days, hours and minutes, each a whole number of 0 or more (clock_number).
 func (s *Server) SandboxClockAdvance(c echo.Context) error {
-	f := formOf(c, "days", "hours", "minutes")
+	f := formOf(c, "advance_days", "advance_hours", "advance_minutes")
 	var d time.Duration
 	if by := c.FormValue("by"); by != "" {
 		for _, p := range views.ClockPresets {

@@ -52,17 +52,17 @@ func TestSandboxClockForms(t *testing.T) {
 		if now, _ := clockNow(t, c.open("/dev/sandbox")); !strings.Contains(now, "2026-03-12 00:00") {
 			t.Fatalf("to tomorrow 00:00 from 2026-03-11 20:00: %q", now)
 		}
-		wantRedirect(t, c.submit("/dev/sandbox/clock/advance", url.Values{"hours": {"1"}, "minutes": {"30"}}, htmx), htmx, back)
+		wantRedirect(t, c.submit("/dev/sandbox/clock/advance", url.Values{"advance_hours": {"1"}, "advance_minutes": {"30"}}, htmx), htmx, back)
 		if now, _ := clockNow(t, c.open("/dev/sandbox")); !strings.Contains(now, "2026-03-12 01:30") {
 			t.Fatalf("after a custom 1 h 30 min: %q", now)
 		}
 
-		r := c.submit("/dev/sandbox/clock/advance", url.Values{"days": {"two"}, "hours": {"1"}}, htmx)
-		wantFieldError(t, r, htmx, "days", "clock_number")
-		wantValue(t, r, "days", "two")
-		wantValue(t, r, "hours", "1")
-		wantFieldError(t, c.submit("/dev/sandbox/clock/advance", url.Values{"minutes": {"-5"}}, htmx), htmx, "minutes", "clock_number")
-		for body, code := range map[string]string{"minutes=0": "clock_advance", "": "clock_advance", "days=366": "clock_too_far"} {
+		r := c.submit("/dev/sandbox/clock/advance", url.Values{"advance_days": {"two"}, "advance_hours": {"1"}}, htmx)
+		wantFieldError(t, r, htmx, "advance_days", "clock_number")
+		wantValue(t, r, "advance_days", "two")
+		wantValue(t, r, "advance_hours", "1")
+		wantFieldError(t, c.submit("/dev/sandbox/clock/advance", url.Values{"advance_minutes": {"-5"}}, htmx), htmx, "advance_minutes", "clock_number")
+		for body, code := range map[string]string{"advance_minutes=0": "clock_advance", "": "clock_advance", "advance_days=366": "clock_too_far"} {
 			form, _ := url.ParseQuery(body)
 			r := c.submit("/dev/sandbox/clock/advance", form, htmx)
 			wantStatus(t, r, http.StatusUnprocessableEntity)
