@@ -228,6 +228,7 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		wx("ops-forbidden", "/ops"),
 	)
 	add("wx", e.wx(invitee), wx("inbox", "/wx/inbox"))
+	add("wx", e.wx(clockAdmin), wx("clock-moved-open", "/wx/apps/"+moved.AppID+"?env=release"))
 	add("wx", out,
 		wx("login-for-scan", "/wx/login?next="+url.QueryEscape("/wx/scan/"+pending)),
 		wx("signup", "/wx/signup?next="+url.QueryEscape("/wx/scan/"+pending)),
