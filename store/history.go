@@ -22,9 +22,9 @@ const HistoryVisitors = 20000
 // HistoryLogRows is the size of the account's operation log.
 const HistoryLogRows = 1_000_000
 
-// SeedHistory gives the account the history above, ending at the store's now.
+// SeedHistory gives the account the history above, ending at the account's now.
 func (s *Store) SeedHistory(ctx context.Context, accountID int64) error {
-	now := s.now()
+	now := s.nowFor(accountID)
 	return s.withTx(ctx, func(tx *sql.Tx) error {
 		var first int64
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) + 1 FROM people`).Scan(&first); err != nil {
