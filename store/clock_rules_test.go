@@ -177,10 +177,11 @@ func TestClockRenewsYearlyNameQuota(t *testing.T) {
 	must(t, s.SetName(ctx, a.ID, a.AdminPersonID, "天气助手四"))
 }
 
-// A phased release paused on day 1 goes to everyone after 15 days of the account's clock.
+// A phased release paused on day 1 goes to everyone after 15 days of the account's clock,
+// and only then may the account roll back (phase_running before).
 func TestClockAdvancesPhasedRelease(t *testing.T) {
 	e := newVerEnv(t, "personal").ready()
-	e.released("1.0.0", ModeFull, PhasePlan{})
+	first := e.released("1.0.0", ModeFull, PhasePlan{})
 	e.released("1.1.0", ModePhased, PhasePlan{Percent: 1})
 	must(t, e.st.ChangePhase(e.ctx, e.acct.ID, e.admin.ID, PhasePause))
 	stranger := func() string {
@@ -192,10 +193,12 @@ func TestClockAdvancesPhasedRelease(t *testing.T) {
 	if on := e.page().Online; on.Phase != PhasePaused || stranger() != "1.0.0" {
 		t.Fatalf("a minute before 15 days: %s, a stranger opens %s", on.Phase, stranger())
 	}
+	wantCode(t, e.st.Rollback(e.ctx, e.acct.ID, e.admin.ID, first.ID), "", "phase_running")
 	must(t, e.st.AdvanceClock(e.ctx, e.acct.ID, 0, time.Minute))
 	if on := e.page().Online; on.Phase != PhaseDone || on.Percent != 100 || stranger() != "1.1.0" {
 		t.Fatalf("after 15 days: %s %d%%, a stranger opens %s", on.Phase, on.Percent, stranger())
 	}
+	must(t, e.st.Rollback(e.ctx, e.acct.ID, e.admin.ID, first.ID))
 }
 
 // An authentication lasts a year; renewing opens 90 days before it ends, on the account's
@@ -249,4 +252,20 @@ func TestClockMovesAreLogged(t *testing.T) {
 	if len(log) > 2 && strings.HasPrefix(log[2].Action, "clock_") {
 		t.Fatalf("a reset of an unmoved clock was logged: %+v", log[2])
 	}
+}
+
+// clear_quota works 10 times a calendar month (48006 after); the account's clock moving
+// into April (China time) gives 10 more.
+func TestClockRenewsMonthlyClearQuota(t *testing.T) {
+	e := newCredEnv(t)
+	ctx := t.Context()
+	for range 10 {
+		must(t, e.st.ClearQuota(ctx, e.acct.ID, e.acct.AppID))
+	}
+	wantAPIError(t, e.st.ClearQuota(ctx, e.acct.ID, e.acct.AppID), 48006)
+	// 2026-03-31 16:00 UTC is 2026-04-01 00:00 in China.
+	must(t, e.st.AdvanceClock(ctx, e.acct.ID, 0, time.Date(2026, 3, 31, 15, 59, 0, 0, time.UTC).Sub(e.st.Now())))
+	wantAPIError(t, e.st.ClearQuota(ctx, e.acct.ID, e.acct.AppID), 48006)
+	must(t, e.st.AdvanceClock(ctx, e.acct.ID, 0, time.Minute))
+	must(t, e.st.ClearQuota(ctx, e.acct.ID, e.acct.AppID))
 }
