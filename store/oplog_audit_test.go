@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Every change an account can go through leaves its row in the operation log (SPEC §16):
@@ -218,6 +219,14 @@ func TestEveryChangeIsLogged(t *testing.T) {
 			t.Fatalf("subject decision logged as %+v", l)
 		}
 		seen[code] = true
+	}
+	must(t, st.AdvanceClock(ctx, a.ID, admin.ID, time.Hour)) // the sandbox clock (SPEC §18)
+	must(t, st.ResetClock(ctx, a.ID, admin.ID))
+	for _, l := range logOf(t, st, a.ID)[:2] {
+		if !strings.HasPrefix(l.Action, "clock_") || l.Actor() != "audit_admin" || l.ClientIP != "203.0.113.7" {
+			t.Fatalf("clock move logged as %+v", l)
+		}
+		seen[l.Action] = true
 	}
 	versions := []string{"version_uploaded", "version_deleted", "trial_set", "review_submitted", "review_withdrawn", "code_approved",
 		"code_rejected", "version_released", "phase_percent_set", "phase_paused", "phase_resumed", "phase_full", "phase_cancelled",
