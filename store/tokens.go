@@ -71,7 +71,6 @@ func (s *Store) authorizeCall(ctx context.Context, tx *sql.Tx, call APICall) (in
 	}
 	var id int64
 	var hash, changes, ips, mode, prevHash, prevUntil sql.NullString
-	var use secretUse
 	var usedAt, prevUsedAt sql.NullString
 	var frozen sql.NullBool
 	err = tx.QueryRowContext(ctx, `SELECT a.id, s.secret_hash, s.frozen, s.frozen_changed_at, d.ip_whitelist, d.whitelist_mode,
@@ -85,12 +84,13 @@ func (s *Store) authorizeCall(ctx context.Context, tx *sql.Tx, call APICall) (in
 	}
 	r := secretRow{hash: hash.String, frozen: frozen.Bool, changesAt: parseTime(changes.String)}
 	entries := splitStored(ips.String)
-	use.lastUsed = usedAt.String
-	if hash.Valid && !appSecretMatches(key, r.hash, call.Secret) && s.previousSecretWorks(key, id, prevHash, prevUntil, call.Secret) {
+	use := secretUse{lastUsed: usedAt.String}
+	current := hash.Valid && appSecretMatches(key, r.hash, call.Secret)
+	if !current && s.previousSecretWorks(key, id, prevHash, prevUntil, call.Secret) {
 		use = secretUse{previous: true, lastUsed: prevUsedAt.String}
 	}
 	switch {
-	case !hash.Valid || !use.previous && !appSecretMatches(key, r.hash, call.Secret):
+	case !current && !use.previous:
 		refusal, err := s.wrongSecretReason(ctx, tx, key, id, hash.Valid, call.Secret)
 		if err != nil {
 			return id, err
