@@ -48,3 +48,16 @@ func TestSecretLastUsedOncePerMinute(t *testing.T) {
 		t.Fatalf("a use a minute later was not written: %s", lastUsed())
 	}
 }
+
+// The overlap is a whole number of hours from 0 to 24; empty means 0.
+func TestParseOverlapHours(t *testing.T) {
+	for in, want := range map[string]int{"": 0, "0": 0, "24": 24, " 3 ": 3} {
+		if got, err := ParseOverlapHours(in); err != nil || got != want {
+			t.Errorf("%q: %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"25", "-1", "2.5", "x", "1e1"} {
+		_, err := ParseOverlapHours(in)
+		wantCode(t, err, "overlap_hours", "overlap_hours_invalid")
+	}
+}
