@@ -21,6 +21,10 @@ const (
 	secretUseEvery = time.Minute
 )
 
+// ReasonSecretPrevious is the journal's note on a call that passed with the previous
+// AppSecret during its overlap, so a team sees which servers still use it.
+const ReasonSecretPrevious = "secret_previous_used"
+
 // SecretUsage is what the credential page tells of the secrets' use: when the current
 // one was last used, and while an overlap runs, until when the previous one works and
 // when it was last used. Zero times are "never".

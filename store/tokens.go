@@ -48,7 +48,7 @@ type APICall struct {
 	AppID, Secret string
 	IP            netip.Addr // the client's address, for the whitelist
 	// Note, when set, receives what the journal should say of a call that succeeded only
-	// because the whitelist is in log-only mode.
+	// because the whitelist is in log-only mode or the previous secret's overlap runs.
 	Note *CallNote
 }
 
@@ -88,6 +88,7 @@ func (s *Store) authorizeCall(ctx context.Context, tx *sql.Tx, call APICall) (in
 	current := hash.Valid && appSecretMatches(key, r.hash, call.Secret)
 	if !current && s.previousSecretWorks(key, id, prevHash, prevUntil, call.Secret) {
 		use = secretUse{previous: true, lastUsed: prevUsedAt.String}
+		call.note(refuse(0, ReasonSecretPrevious, "Until", clockText(parseTime(prevUntil.String))))
 	}
 	switch {
 	case !current && !use.previous:

@@ -23,7 +23,8 @@ var WhitelistModes = []string{WhitelistStrict, WhitelistLogOnly}
 const ReasonIPLogOnly = "ip_not_listed_log_only"
 
 // CallNote is what the journal should say about an API call that succeeded although the
-// strict rules would have refused it; the store fills it in, the API journals it.
+// strict rules would have refused it (a log-only whitelist), or only through the previous
+// secret's overlap; the store fills it in, the API journals it.
 type CallNote struct {
 	Refusal *Refusal
 }

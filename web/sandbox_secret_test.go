@@ -71,6 +71,13 @@ func TestSecretRotationOverlap(t *testing.T) {
 				t.Fatalf("within the overlap the %s secret answers %v", name, got)
 			}
 		}
+		if r := e.apiGet(t, tokenURL(e.acct.AppID, second)); r.ErrCode != 0 {
+			t.Fatalf("within the overlap: %s", r.Raw)
+		}
+		const note = "0 secret_previous_used The call used the previous AppSecret, which keeps working until 2026-03-10 19:10:00 (rotation overlap)."
+		if got := e.journalReasons(c, "/cgi-bin/token"); len(got) == 0 || got[0] != note {
+			t.Errorf("the journal says %q of a call with the previous secret", got)
+		}
 		page := c.open("/dev/settings")
 		prev := page.doc.Find(`[data-testid="secret-previous"]`)
 		if got := strings.Join(strings.Fields(prev.Text()), " "); got != "Previous secret: works until 2026-03-10 19:10; last used 2026-03-10 17:13." {
