@@ -112,6 +112,12 @@ func (l *locale) localize(cfg *i18n.LocalizeConfig) string {
 	return s
 }
 
+// Known tells whether the catalog has a message of this id.
+func Known(id string) bool {
+	_, err := localeOf(context.Background()).loc.Localize(&i18n.LocalizeConfig{MessageID: id})
+	return err == nil
+}
+
 // StatusText is the translated headline of an error page.
 func StatusText(ctx context.Context, status int) string {
 	s := T(ctx, fmt.Sprintf("status.%d", status))
