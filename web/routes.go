@@ -92,8 +92,6 @@ func (s *Server) routes() {
 	s.console(http.MethodPost, views.PathDevIPWhitelist, s.IPWhitelistSave, store.ActEditDev)
 	s.console(http.MethodGet, views.PathDevDomains, s.DomainsEdit, store.ActEditDev)
 	s.console(http.MethodPost, views.PathDevDomains, s.DomainsSave, store.ActEditDev)
-	s.console(http.MethodGet, views.PathDevSecurityWords, s.SecurityWordsEdit, store.ActEditDev)
-	s.console(http.MethodPost, views.PathDevSecurityWords, s.SecurityWordsSave, store.ActEditDev)
 	s.console(http.MethodPost, views.PathDevSecret, s.SecretCreate, store.ActSecret)
 	s.console(http.MethodGet, "/dev/settings/secret/wait/:token", s.SecretWaitPage, store.ActSecret)
 	s.console(http.MethodGet, "/dev/settings/secret/:token", s.SecretShowPage, store.ActSecret)
@@ -142,6 +140,9 @@ func (s *Server) routes() {
 	s.console(http.MethodGet, views.PathSandbox, s.SandboxPage, store.ActSandbox)
 	s.console(http.MethodPost, views.PathSandboxFaults, s.SandboxFaultAdd, store.ActSandbox)
 	s.console(http.MethodPost, "/dev/sandbox/faults/:id/delete", s.SandboxFaultDelete, store.ActSandbox)
+	s.console(http.MethodPost, views.PathSandboxWhitelistMode, s.SandboxWhitelistMode, store.ActWhitelistMode)
+	s.console(http.MethodGet, views.PathSandboxWords, s.SandboxWordsEdit, store.ActSandbox)
+	s.console(http.MethodPost, views.PathSandboxWords, s.SandboxWordsSave, store.ActSandbox)
 	s.clockRoutes()
 
 	// Simulated WeChat (SPEC §3).

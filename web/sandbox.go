@@ -45,7 +45,11 @@ func (s *Server) sandboxPage(c echo.Context, status int, f views.Form) error {
 	if err != nil {
 		return err
 	}
-	v := views.SandboxView{Quota: quota, Faults: faults, Form: f, Search: search, Journal: journal, Clock: s.clockView(c)}
+	extras, err := s.sandboxExtras(c, f)
+	if err != nil {
+		return err
+	}
+	v := views.SandboxView{Quota: quota, Faults: faults, Form: f, Search: search, Journal: journal, Extras: extras, Clock: s.clockView(c)}
 	return page(c, status, title(c, "sandbox.title"), views.SandboxPage(v))
 }
 
