@@ -55,14 +55,14 @@ func newSandboxToken() string {
 // CreateSandboxToken makes a token named name for the account, by person (who must have
 // ActSandbox). It returns the key of the one-time value that holds the token: the page of
 // that key shows it once (TakeOneTime with OneTimeSandboxToken), and only its hash stays.
-// A name is 1–SandboxTokenNameMax characters (token_name_required, token_name_long).
+// A name is 1–SandboxTokenNameMax characters (on "token_name": token_name_required, token_name_long).
 func (s *Store) CreateSandboxToken(ctx context.Context, accountID, personID int64, name string) (string, error) {
 	name = strings.TrimSpace(name)
 	switch n := len([]rune(name)); {
 	case n == 0:
-		return "", invalid("name", "token_name_required")
+		return "", invalid("token_name", "token_name_required")
 	case n > SandboxTokenNameMax:
-		return "", invalid("name", "token_name_long")
+		return "", invalid("token_name", "token_name_long")
 	}
 	token, key := newSandboxToken(), NewToken()
 	err := s.withTx(ctx, func(tx *sql.Tx) error {

@@ -142,6 +142,10 @@ func (s *Server) routes() {
 	s.console(http.MethodGet, views.PathSandbox, s.SandboxPage, store.ActSandbox)
 	s.console(http.MethodPost, views.PathSandboxFaults, s.SandboxFaultAdd, store.ActSandbox)
 	s.console(http.MethodPost, "/dev/sandbox/faults/:id/delete", s.SandboxFaultDelete, store.ActSandbox)
+	s.console(http.MethodPost, views.PathSandboxTokens, s.SandboxTokenCreate, store.ActSandbox)
+	s.console(http.MethodGet, "/dev/sandbox/tokens/show/:key", s.SandboxTokenShowPage, store.ActSandbox)
+	s.console(http.MethodGet, "/dev/sandbox/tokens/:id/revoke", s.SandboxTokenRevokeConfirm, store.ActSandbox)
+	s.console(http.MethodPost, "/dev/sandbox/tokens/:id/revoke", s.SandboxTokenRevoke, store.ActSandbox)
 
 	// Simulated WeChat (SPEC §3).
 	s.html(http.MethodGet, "/wx", s.WxHome, s.wxPerson)
