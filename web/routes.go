@@ -190,6 +190,7 @@ func (s *Server) routes() {
 	// WeChat-compatible API (SPEC §11): its own package and groups, no sessions, no CSRF,
 	// JSON for every error under its prefixes.
 	s.api.Mount(e)
+	s.sbapi.Mount(e) // the sandbox's automation API (SPEC §18): a bearer token, JSON errors
 }
 
 // html registers a route of the HTML surfaces behind the CSRF guard and the page chrome,
