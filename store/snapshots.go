@@ -41,26 +41,6 @@ var snapTables = []snapTable{
 	{"fault_rules", "account_id = ?1", "replace"},
 }
 
-// SnapshotTables names the tables a snapshot holds, for the round-trip test.
-func SnapshotTables() []string {
-	out := make([]string, len(snapTables))
-	for i, t := range snapTables {
-		out[i] = t.name
-	}
-	return out
-}
-
-// SnapshotWhere is the condition that picks the account's rows of a snapshot table (?1 is
-// the account), for the round-trip test.
-func SnapshotWhere(table string) string {
-	for _, t := range snapTables {
-		if t.name == table {
-			return t.where
-		}
-	}
-	return ""
-}
-
 // cell is one SQLite value, typed, so JSON gives back exactly what was read.
 type cell struct {
 	I *int64   `json:"i,omitempty"`

@@ -13,8 +13,9 @@ import (
 func dumpSandbox(t *testing.T, st *Store, accountID int64) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for _, table := range SnapshotTables() {
-		rows, err := st.read.QueryContext(t.Context(), `SELECT * FROM `+table+` WHERE `+SnapshotWhere(table)+` ORDER BY rowid`, accountID)
+	for _, tb := range snapTables {
+		table := tb.name
+		rows, err := st.read.QueryContext(t.Context(), `SELECT * FROM `+table+` WHERE `+tb.where+` ORDER BY rowid`, accountID)
 		must(t, err)
 		cols, _ := rows.Columns()
 		var b strings.Builder
