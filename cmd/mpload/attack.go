@@ -21,6 +21,7 @@ type target struct {
 	name  string
 	slug  string // names its profile files
 	hello bool   // the bare handler the others are compared with
+	extra bool   // measured only when -only names it
 	// server is the process that answers, whose CPU time is counted.
 	server *proc
 	// targeter is called before each attack of length du (the js_codes are minted there).
@@ -32,7 +33,9 @@ type target struct {
 // js_codes; the measured /cgi-bin/token rate replaces it.
 const apiRateGuess = 5000
 
-// targets are the bare handler and the product's four targets of the performance goals.
+// targets are the bare handler, the product's four targets of the performance goals, and
+// the /stats and /logs pages of the operational-data goal (issue 13), measured only when
+// -only names them.
 func targets(ctx context.Context, hello, base string, st *store.Store, acct account, apiRate *float64) []target {
 	browser := http.Header{"Cookie": {acct.cookie}, "Accept-Language": {acceptLanguage}}
 	form := http.Header{"Cookie": {acct.cookie}, "Accept-Language": {acceptLanguage}, "Content-Type": {"application/x-www-form-urlencoded"}}
@@ -70,6 +73,10 @@ func targets(ctx context.Context, hello, base string, st *store.Store, acct acco
 				return codeTargeter(base+"/sns/jscode2session?grant_type=authorization_code&"+api.Encode()+"&js_code=", codes), nil
 			},
 			check: expect(http.StatusOK, `"openid"`)},
+		{name: "/stats, 90 days, signed in", slug: "stats", extra: true,
+			targeter: static(vegeta.Target{Method: "GET", URL: base + "/stats?days=90", Header: browser}), check: expect(http.StatusOK, "")},
+		{name: "/logs page 1, signed in", slug: "logs", extra: true,
+			targeter: static(vegeta.Target{Method: "GET", URL: base + "/logs", Header: browser}), check: expect(http.StatusOK, "")},
 	}
 }
 

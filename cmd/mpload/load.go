@@ -99,7 +99,7 @@ func load(ctx context.Context, o options, stdout, logw io.Writer) error {
 	}
 	ts := []target{all[0]}
 	for _, t := range all[1:] {
-		if len(o.only) == 0 || slices.Contains(o.only, t.slug) {
+		if len(o.only) == 0 && !t.extra || slices.Contains(o.only, t.slug) {
 			ts = append(ts, t)
 		}
 	}

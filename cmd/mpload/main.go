@@ -17,6 +17,8 @@
 //	go run ./cmd/mpload -profile profiles       # make profile: pprof CPU and allocations per target
 //	go run ./cmd/mpload -seed-big big.db        # the big database of the goals
 //	go run ./cmd/mpload -db big.db              # the same targets on a copy of it
+//	go run ./cmd/mpload -seed-big hist.db -big-accounts 0 -big-log 0 -big-history
+//	go run ./cmd/mpload -db hist.db -only stats,logs   # /stats and /logs on a big history
 package main
 
 import (
@@ -51,6 +53,7 @@ type options struct {
 	only             []string // target slugs; empty is all
 	seedBig          string
 	big              store.Big
+	bigHistory       bool
 	helloServe       string
 }
 
@@ -65,11 +68,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.starts, "starts", 5, "restarts on the existing database to time start to first 200")
 	fs.StringVar(&o.db, "db", "", "measure on a copy of this database instead of a fresh one (e.g. one made by -seed-big)")
 	fs.StringVar(&o.profile, "profile", "", "save pprof CPU and allocation profiles of the server under each target's load in this directory")
-	fs.StringVar(&only, "only", "", "comma-separated targets to measure: members, post, token, jscode2session (default all)")
+	fs.StringVar(&only, "only", "", "comma-separated targets to measure: members, post, token, jscode2session (the default), stats, logs")
 	fs.StringVar(&o.seedBig, "seed-big", "", "build the big database of the goals into this new file, and exit")
 	fs.IntVar(&o.big.Accounts, "big-accounts", store.BigGoal.Accounts, "with -seed-big: accounts besides the load account")
 	fs.IntVar(&o.big.MembersPerAccount, "big-members", store.BigGoal.MembersPerAccount, "with -seed-big: members of each account")
 	fs.IntVar(&o.big.LogRows, "big-log", store.BigGoal.LogRows, "with -seed-big: operation-log rows")
+	fs.BoolVar(&o.bigHistory, "big-history", false, "with -seed-big: give the load account 90 days × 50,000 visits a day and 1,000,000 log rows (for -only stats,logs)")
 	fs.StringVar(&o.helloServe, "hello-serve", "", "serve the bare hello handler on this address (mpload starts itself so)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -96,13 +100,22 @@ func seedBig(ctx context.Context, o options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if _, err := st.SeedLoad(ctx); err != nil {
+	l, err := st.SeedLoad(ctx)
+	if err != nil {
 		st.Close()
 		return err
 	}
-	if err := st.SeedBig(ctx, o.big); err != nil {
-		st.Close()
-		return err
+	if o.big.Accounts > 0 {
+		if err := st.SeedBig(ctx, o.big); err != nil {
+			st.Close()
+			return err
+		}
+	}
+	if o.bigHistory {
+		if err := st.SeedHistory(ctx, l.AccountID); err != nil {
+			st.Close()
+			return err
+		}
 	}
 	if err := st.Close(); err != nil {
 		return err
@@ -111,8 +124,12 @@ func seedBig(ctx context.Context, o options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "seeded %s in %s: the load account, %d accounts × %d members, %d log rows (%.0f MiB)\n",
-		o.seedBig, time.Since(began).Round(100*time.Millisecond), o.big.Accounts, o.big.MembersPerAccount, o.big.LogRows, mib(fi.Size()))
+	history := ""
+	if o.bigHistory {
+		history = fmt.Sprintf(", the load account's history (90 days × %d visitors, %d log rows)", store.HistoryVisitors, store.HistoryLogRows)
+	}
+	fmt.Fprintf(stdout, "seeded %s in %s: the load account, %d accounts × %d members, %d log rows%s (%.0f MiB)\n",
+		o.seedBig, time.Since(began).Round(100*time.Millisecond), o.big.Accounts, o.big.MembersPerAccount, o.big.LogRows, history, mib(fi.Size()))
 	fmt.Fprintf(stdout, "measure it with: go run ./cmd/mpload -db %s\n", o.seedBig)
 	return nil
 }

@@ -198,3 +198,19 @@ func mustDoc(t *testing.T, html string) *goquery.Document {
 	}
 	return doc
 }
+
+// Counts are grouped by three with the language's separator, negative ones too, and short
+// ones are left alone.
+func TestNumberGrouping(t *testing.T) {
+	for _, lang := range []string{"en", "zh-CN"} {
+		c := Chart{Text: Text{Lang: lang}}.prepared()
+		for v, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 100000: "100,000", 1234567: "1,234,567", -45009: "-45,009"} {
+			if got := c.number(v); got != want {
+				t.Errorf("%s: number(%d) = %q, want %q", lang, v, got, want)
+			}
+		}
+	}
+	if got := (Chart{Text: Text{Lang: "de"}}).prepared().number(1234567); got != "1.234.567" {
+		t.Errorf("de: %q, want the language's own separator", got)
+	}
+}

@@ -36,51 +36,21 @@ func mask(v string) string {
 
 // maskQuery is a query string with the secret values masked, as rid/get's request_url.
 func maskQuery(raw string) string {
-	parts := strings.Split(raw, "&")
-	for i, p := range parts {
-		k, v, ok := strings.Cut(p, "=")
-		if ok && maskedKeys[strings.ToLower(k)] {
-			parts[i] = k + "=" + mask(v)
+	var sb strings.Builder
+	sb.Grow(len(raw))
+	for i, p := range strings.Split(raw, "&") {
+		if i > 0 {
+			sb.WriteByte('&')
+		}
+		if k, v, ok := strings.Cut(p, "="); ok && maskedKeys[strings.ToLower(k)] {
+			sb.WriteString(k)
+			sb.WriteByte('=')
+			sb.WriteString(mask(v))
+		} else {
+			sb.WriteString(p)
 		}
 	}
-	return strings.Join(parts, "&")
-}
-
-// maskJSON masks the secret fields of a JSON object, at any depth; a body with none, or
-// that is not JSON, is kept byte for byte as it came (the API's bodies with secrets are
-// all JSON).
-func maskJSON(raw []byte) string {
-	var v any
-	if json.Unmarshal(raw, &v) != nil || !maskValue(v) {
-		return string(raw)
-	}
-	out, err := json.Marshal(v)
-	if err != nil {
-		return string(raw)
-	}
-	return string(out)
-}
-
-// maskValue masks v's secret fields in place and tells whether it found any.
-func maskValue(v any) bool {
-	found := false
-	switch t := v.(type) {
-	case map[string]any:
-		for k, x := range t {
-			if s, ok := x.(string); ok && maskedKeys[strings.ToLower(k)] {
-				t[k], found = mask(s), true
-			} else if maskValue(x) {
-				found = true
-			}
-		}
-	case []any:
-		for _, x := range t {
-			if maskValue(x) {
-				found = true
-			}
-		}
-	}
-	return found
+	return sb.String()
 }
 
 // clip keeps the first journalBodyMax bytes.
@@ -153,7 +123,7 @@ func (a *API) Journal(next echo.HandlerFunc) echo.HandlerFunc {
 		query, ct, size := req.URL.RawQuery, c.Response().Header().Get(echo.HeaderContentType), c.Response().Size
 		e.Finish = func(e *store.JournalEntry) {
 			e.RequestURL, e.RequestBody = maskQuery(query), clip(maskJSON(raw))
-			e.ResponseBody, e.ErrCode = answerText(ct, size, rec.body.Bytes()), errcodeOf(rec.body.Bytes())
+			e.ResponseBody, e.ErrCode = answerText(ct, size, rec.body.Bytes())
 		}
 		e.AccountID = AccountID(c)
 		var refusal *store.Refusal
@@ -180,22 +150,22 @@ func callAppID(c echo.Context, raw []byte) string {
 	return in.AppID
 }
 
-// answerText is the answer as the journal keeps it: JSON masked, an image by its
-// content type and size.
-func answerText(ct string, size int64, body []byte) string {
+// answerText is the answer as the journal keeps it, and its errcode: JSON masked, an
+// image by its content type and size; the errcode is 0 for a success or a body that is
+// not JSON.
+func answerText(ct string, size int64, body []byte) (string, int) {
 	if strings.HasPrefix(ct, "image/") {
-		return fmt.Sprintf("(%s, %d bytes)", ct, size)
+		return fmt.Sprintf("(%s, %d bytes)", ct, size), 0
 	}
-	return clip(maskJSON(body))
-}
-
-// errcodeOf reads the errcode of a JSON answer; 0 for a success or a body that is not one.
-func errcodeOf(b []byte) int {
+	if !json.Valid(body) {
+		return clip(string(body)), 0
+	}
+	if out, code, ok := maskFast(body); ok {
+		return clip(out), code
+	}
 	var out struct {
 		ErrCode int `json:"errcode"`
 	}
-	if json.Unmarshal(b, &out) != nil {
-		return 0
-	}
-	return out.ErrCode
+	json.Unmarshal(body, &out)
+	return clip(maskJSON(body)), out.ErrCode
 }
