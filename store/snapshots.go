@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Snapshots of an account's sandbox state (SPEC §18): the people its automation API
@@ -175,10 +178,18 @@ func (s *Store) RestoreSnapshot(ctx context.Context, accountID, id int64) error 
 	return s.countFaultRules(ctx)
 }
 
+// isForeignKey tells whether err is SQLite refusing to delete a row others still name.
+func isForeignKey(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
 // restoreTx deletes the account's rows of the "replace" tables, children first, and
 // inserts the snapshot's. People are shared with other accounts' member lists, so only
 // those this account's API created after the snapshot are deleted; the others are updated
-// in place. Packages are shared by content: a missing one is put back, none is deleted.
+// in place — unless such a person has since acted somewhere that keeps their name (the
+// operation log, a version they uploaded): then nothing is restored (snapshot_people_in_use
+// on "id"). Packages are shared by content: a missing one is put back, none is deleted.
 func (s *Store) restoreTx(ctx context.Context, tx *sql.Tx, accountID int64, state []tableRows) error {
 	keep := []int64{}
 	for _, tr := range state {
@@ -194,7 +205,9 @@ func (s *Store) restoreTx(ctx context.Context, tx *sql.Tx, accountID int64, stat
 	}
 	ids, _ := json.Marshal(keep)
 	if _, err := tx.ExecContext(ctx, `DELETE FROM people WHERE id IN (SELECT person_id FROM sandbox_people WHERE account_id = ?)
-		AND id NOT IN (SELECT value FROM json_each(?))`, accountID, string(ids)); err != nil {
+		AND id NOT IN (SELECT value FROM json_each(?))`, accountID, string(ids)); isForeignKey(err) {
+		return invalid("id", "snapshot_people_in_use")
+	} else if err != nil {
 		return fmt.Errorf("restore: people made since: %w", err)
 	}
 	for i := len(snapTables) - 1; i >= 0; i-- {

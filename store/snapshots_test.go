@@ -122,3 +122,23 @@ func TestAddMemberAtOnceRules(t *testing.T) {
 	_, err = e.st.AddMemberAtOnce(e.ctx, e.acct.ID, e.user.WechatID, KindExperience, nil)
 	wantCode(t, err, "wechat_id", "already_member")
 }
+
+// A person the API made after the snapshot who has since acted in the console (here: added
+// a member, which the operation log keeps under their name) cannot be deleted: the restore
+// is refused as a whole and changes nothing.
+func TestRestoreRefusedWhilePeopleInUse(t *testing.T) {
+	e := newAPIEnv(t)
+	snap, err := e.st.CreateSnapshot(e.ctx, e.acct.ID)
+	must(t, err)
+	bob, err := e.st.CreateSandboxPerson(e.ctx, e.acct.ID, NewPerson{WechatID: "sb_bob", Nickname: "Bob"})
+	must(t, err)
+	_, err = e.st.AddMemberAtOnce(e.ctx, e.acct.ID, "sb_bob", KindProject, []string{"operator"})
+	must(t, err)
+	_, err = e.st.AddExperienceMember(e.ctx, e.acct.ID, bob.ID, e.stranger.WechatID)
+	must(t, err)
+	before := dumpSandbox(t, e.st, e.acct.ID)
+	wantCode(t, e.st.RestoreSnapshot(e.ctx, e.acct.ID, snap.ID), "id", "snapshot_people_in_use")
+	if after := dumpSandbox(t, e.st, e.acct.ID); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("a refused restore changed the state:\n%v\nwas:\n%v", after, before)
+	}
+}

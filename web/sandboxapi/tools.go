@@ -211,14 +211,15 @@ func (a *API) Snapshot(c echo.Context) error {
 }
 
 // Restore is POST /snapshots/{id}/restore: the state put back in one transaction; 404 for
-// a snapshot not of the account.
+// a snapshot not of the account, 422 snapshot_people_in_use when a person to delete has
+// acted in the console since.
 func (a *API) Restore(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
 	if err := a.store.RestoreSnapshot(c.Request().Context(), account(c), id); err != nil {
-		return err
+		return a.answer(c, err, nil)
 	}
 	return c.JSON(http.StatusOK, map[string]any{"id": id, "restored": true})
 }
