@@ -206,6 +206,14 @@ func TestSandboxAPIOperations(t *testing.T) {
 	wantSB(t, "snapshot", r, http.StatusCreated, "")
 	wantSB(t, "restore", call("POST", fmt.Sprintf("/sandbox/v1/snapshots/%v/restore", r.Body["id"]), nil), http.StatusOK, "")
 	wantSB(t, "restore unknown", call("POST", "/sandbox/v1/snapshots/999/restore", nil), http.StatusNotFound, "not_found")
+	call("POST", "/sandbox/v1/people", map[string]any{"wechat_id": "ci_late", "nickname": "Late"})
+	call("POST", "/sandbox/v1/members", map[string]any{"wechat_id": "ci_late", "kind": "experience"})
+	late, _ := e.st.PersonByWechatID(ctx, "ci_late")
+	if _, err := e.st.AddExperienceMember(ctx, e.acct.ID, late.ID, "ci_member03"); err != nil {
+		t.Fatal(err)
+	}
+	bad("restore over a person who acted since", call("POST", fmt.Sprintf("/sandbox/v1/snapshots/%v/restore", r.Body["id"]), nil),
+		422, "id", "snapshot_people_in_use")
 }
 
 // openidOf is p's openid in the account's mini program, without opening it.
