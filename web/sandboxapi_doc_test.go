@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"mpconsole/store"
 	"mpconsole/web/sandboxapi"
 )
@@ -189,5 +191,17 @@ func TestSandboxAPIEndToEnd(t *testing.T) {
 	}
 	if held := e.dbHolding(tok); len(held) != 0 {
 		t.Errorf("the token is stored in %v", held)
+	}
+}
+
+// The document is valid OpenAPI 3, by kin-openapi's validator (references resolve, schemas
+// and examples agree).
+func TestSandboxOpenAPIValid(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData(sandboxapi.OpenAPIDoc())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("openapi.json: %v", err)
 	}
 }
