@@ -3,9 +3,11 @@ package web
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"mpconsole/store"
@@ -224,4 +226,33 @@ func (e *apiEnv) openidOf(p store.Person) string {
 		e.t.Fatal(err)
 	}
 	return id
+}
+
+// lockedBuffer collects log output from the server's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+
+// The request log names the route of an automation API call, never its token, accepted
+// or refused.
+func TestSandboxAPITokenNotLogged(t *testing.T) {
+	var buf lockedBuffer
+	e := newEnvWith(t, Options{Logger: slog.New(slog.NewTextHandler(&buf, nil))})
+	admin := e.person("admin_one", "张三")
+	a := e.account("owner@example.com", admin, "personal")
+	token := e.sbToken(a, admin)
+	wantSB(t, "accepted", e.sb(t, "POST", "/sandbox/v1/people", token, map[string]any{"wechat_id": "ci_log", "nickname": "Log"}), http.StatusCreated, "")
+	wantSB(t, "refused", e.sb(t, "GET", "/sandbox/v1/clock", token+"x", nil), http.StatusUnauthorized, "invalid_token")
+	if out := buf.String(); !strings.Contains(out, "route=/sandbox/v1/people") || strings.Contains(out, token) {
+		t.Errorf("log:\n%s", out)
+	}
 }
