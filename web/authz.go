@@ -80,11 +80,7 @@ func (s *Server) chrome(next echo.HandlerFunc) echo.HandlerFunc {
 		if isWxPath(r.URL.Path) {
 			sessName = wxSession
 		}
-		if sess := s.session(c, sessName); sess.Values[keyFlash] != nil {
-			ch.Flash = stringValue(sess, keyFlash)
-			delete(sess.Values, keyFlash)
-			s.save(c, sess)
-		}
+		ch.Flash = s.takeFlash(c, sessName)
 		if id := int64Value(s.session(c, wxSession), keyWxPerson); id != 0 && isWxPath(r.URL.Path) {
 			if p, err := s.store.PersonByID(r.Context(), id); err == nil {
 				ch.WxPerson = &p
@@ -178,8 +174,8 @@ func (s *Server) sayWhySignedOut(c echo.Context) error {
 		return nil
 	}
 	delete(sess.Values, keyEnded)
-	sess.Values[keyFlash] = "login.signed_out_" + reason
-	return s.save(c, sess)
+	s.flash(c, consoleSession, "login.signed_out_"+reason)
+	return nil
 }
 
 // access is the signed-in member of a route guarded by member.

@@ -293,3 +293,28 @@ func TestNoInlineScriptOrStyle(t *testing.T) {
 		t.Fatalf("only %d pages checked", checked)
 	}
 }
+
+// The flash travels in a cookie of its own, not in the session row (which a save would
+// otherwise write twice more): the message shows once, and a cookie naming something the
+// catalog does not know shows nothing.
+func TestFlashCookie(t *testing.T) {
+	e := newEnv(t)
+	tm := newTeam(e)
+	c := e.console(tm.a, tm.admin)
+	res := c.post("/settings/basic/name", url.Values{"name": {"天气助手"}}, false)
+	wantStatus(t, res, http.StatusSeeOther)
+	if cks := strings.Join(res.header.Values("Set-Cookie"), "\n"); !strings.Contains(cks, "mpconsole_flash=") {
+		t.Fatalf("the save left no flash cookie: %q", cks)
+	}
+	if got := c.get("/settings/basic").testid("flash"); got == "" {
+		t.Fatal("no message after the save")
+	}
+	if again := c.get("/settings/basic").testid("flash"); again != "" {
+		t.Errorf("the message %q is shown twice", again)
+	}
+	u, _ := url.Parse(e.http.URL)
+	c.jar.SetCookies(u, []*http.Cookie{{Name: "mpconsole_flash", Value: "forged", Path: "/"}})
+	if got := c.get("/settings/basic").testid("flash"); got != "" {
+		t.Errorf("a forged flash cookie shows %q", got)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"mpconsole/store"
+	"mpconsole/views"
 )
 
 // Two cookies, so one browser can be signed in to the console and to the simulated
@@ -30,7 +31,6 @@ const (
 	keyPickPerson   = "pick_person"   // scan login confirmed by this person, picking an account
 	keyPickUntil    = "pick_until"    // unix time until which that pick may be made
 	keyAdminScan    = "admin_scan"    // token of the pending bind_admin scan
-	keyFlash        = "flash"
 	// keyEnded says why someone else ended the session the cookie named (a store.SessionEnd
 	// reason). It lives only in the request's fresh session and is never saved.
 	keyEnded = "ended"
@@ -180,11 +180,33 @@ func stringValue(sess *sessions.Session, key string) string {
 	return v
 }
 
-// flash leaves a message (a catalog id) for the next page of the surface's session.
+// flash leaves a message (a catalog id) for the next page of the surface in a short-lived
+// cookie of its own. It used to live in the session row: every form post then wrote the
+// session after its own change, and the page after the redirect wrote it again to take the
+// message out — three write transactions for one save (issue 9); now there is one.
 func (s *Server) flash(c echo.Context, sessName, msg string) {
-	sess := s.session(c, sessName)
-	sess.Values[keyFlash] = msg
-	if err := s.save(c, sess); err != nil {
-		s.log.Error("save flash", "err", err)
+	c.SetCookie(s.flashCookie(c, sessName, msg, 60))
+}
+
+// takeFlash is the message a redirect left for this page, if any, and forgets it. The
+// cookie is the browser's to change, so only an id the catalog knows is shown: at worst a
+// browser shows itself one of the product's own messages.
+func (s *Server) takeFlash(c echo.Context, sessName string) string {
+	ck, err := c.Cookie(sessName + flashSuffix)
+	if err != nil || ck.Value == "" {
+		return ""
 	}
+	c.SetCookie(s.flashCookie(c, sessName, "", -1))
+	if !views.Known(ck.Value) {
+		return ""
+	}
+	return ck.Value
+}
+
+// flashSuffix names a surface's flash cookie after its session cookie.
+const flashSuffix = "_flash"
+
+func (s *Server) flashCookie(c echo.Context, sessName, msg string, maxAge int) *http.Cookie {
+	return &http.Cookie{Name: sessName + flashSuffix, Value: msg, Path: "/", MaxAge: maxAge, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.secure(c)}
 }
