@@ -171,7 +171,7 @@ func openID(key []byte, appid string, personID int64) string {
 // CodeToSession answers GET /sns/jscode2session: it spends the js_code and returns the
 // person's openid for this AppID with a fresh session_key. 40029 for a code that is
 // unknown, used, expired or another app's; 45011 past 100 calls a minute for one person
-// (the code is not spent then). The call is counted, refused or not, once its AppID is
+// (the code is not spent then); the magic values' errcodes (magic.go). The call is counted, refused or not, once its AppID is
 // known.
 func (s *Store) CodeToSession(ctx context.Context, call APICall, code string) (WxSession, error) {
 	var out WxSession
@@ -186,6 +186,9 @@ func (s *Store) CodeToSession(ctx context.Context, call APICall, code string) (W
 }
 
 func (s *Store) codeToSessionTx(ctx context.Context, tx *sql.Tx, id int64, appid, code string) (WxSession, error) {
+	if err := magicJSCode(code); err != nil {
+		return WxSession{}, err
+	}
 	now := s.now()
 	var codeID, account, person int64
 	var expires string

@@ -19,6 +19,7 @@ func TestMatrixMatchesSpec(t *testing.T) {
 		ActAccount:          "✓···", // the account password: the administrator's (SPEC §6)
 		ActMessages:         "✓✓··", // subscribe-message templates: administrator, operator (SPEC §17)
 		ActSandbox:          "✓·✓·", // the sandbox tools: administrator, developer (SPEC §18)
+		ActWhitelistMode:    "✓···", // log-only whitelist weakens a security control: administrator only
 	}
 	if len(spec) != len(matrix) {
 		t.Fatalf("the matrix has %d rows, SPEC §9 has %d", len(matrix), len(spec))

@@ -106,7 +106,7 @@ func (s *Store) SendSubscribeMessage(ctx context.Context, accountID int64, touse
 	var msgid int64
 	err := s.tokenAPITx(ctx, accountID, EndpointSubscribeSend, func(tx *sql.Tx) error {
 		if touser == MagicRefuse {
-			return APIUserRefused
+			return magicRefusal(APIUserRefused, touser)
 		}
 		if !slices.Contains([]string{StateDeveloper, StateTrial, StateFormal}, state) || !slices.Contains(MessageLangs, lang) {
 			return APIInvalidArgs

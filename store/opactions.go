@@ -74,6 +74,7 @@ var (
 	opSecretFrozen       = op("secret_frozen")
 	opSecretUnfrozen     = op("secret_unfrozen")
 	opIPWhitelistSet     = op("ip_whitelist_set")
+	opWhitelistModeSet   = op("whitelist_mode_set")
 	opDomainsSet         = op("domains_set")
 	opUploadKeyGenerated = op("upload_key_generated")
 	opUploadKeyReset     = op("upload_key_reset")

@@ -108,6 +108,7 @@ func TestEveryChangeIsLogged(t *testing.T) {
 	must(t, st.CompleteSecretFreeze(ctx, scanned(PurposeFreezeSecret, a.ID), a.ID, false, 0))
 	must(t, st.SetIPWhitelist(ctx, a.ID, admin.ID, []string{"10.0.0.1"}))
 	must(t, st.SetIPWhitelist(ctx, a.ID, admin.ID, []string{"10.0.0.1", "192.168.0.0/16"}))
+	must(t, st.SetWhitelistMode(ctx, a.ID, admin.ID, WhitelistLogOnly))
 	must(t, st.SetServerDomains(ctx, a.ID, admin.ID, map[string][]string{"request": {"https://api.example.com"}, "socket": {"wss://ws.example.com"}}))
 	newPassword := "N3w-passw0rd!"
 	must(t, st.ChangeAccountPassword(ctx, a.ID, admin.ID, "", PasswordChange{Current: goodPassword, New: newPassword, Confirm: newPassword}))
@@ -204,6 +205,7 @@ func TestEveryChangeIsLogged(t *testing.T) {
 		"audit_admin secret_unfrozen | frozen → active",
 		"audit_admin ip_whitelist_set | — → 10.0.0.1",
 		"audit_admin ip_whitelist_set | 10.0.0.1 → 10.0.0.1, 192.168.0.0/16",
+		"audit_admin whitelist_mode_set | strict → log-only",
 		"audit_admin domains_set request, socket | request 0 → 1, socket 0 → 1",
 		"audit_admin password_changed |",
 		"audit_admin upload_key_generated |",

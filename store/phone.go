@@ -159,7 +159,7 @@ func (s *Store) PhoneNumberForCode(ctx context.Context, accountID int64, code st
 	var out PhoneInfo
 	err := s.tokenAPITx(ctx, accountID, EndpointPhoneNumber, func(tx *sql.Tx) error {
 		if code == MagicPhoneCode {
-			return APIInvalidCode
+			return magicRefusal(APIInvalidCode, code)
 		}
 		var id, account int64
 		var phone, created, expires, appid string

@@ -41,6 +41,7 @@ const (
 	ActAccount          Action = "account"           // change the account's login password (not in SPEC §9's table: the administrator's, as on the real platform)
 	ActMessages         Action = "messages"          // manage subscribe-message templates (SPEC §17: administrator, operator)
 	ActSandbox          Action = "sandbox"           // the sandbox tools (SPEC §18: administrator, developer)
+	ActWhitelistMode    Action = "whitelist_mode"    // log-only or strict IP whitelist: it weakens a security control, so the administrator's
 )
 
 // matrix is the one place that says who may do what.
@@ -59,6 +60,7 @@ var matrix = map[Action][]Role{
 	ActAccount:          {RoleAdmin},
 	ActMessages:         {RoleAdmin, RoleOperator},
 	ActSandbox:          {RoleAdmin, RoleDeveloper},
+	ActWhitelistMode:    {RoleAdmin},
 }
 
 // RolesFor lists the roles that may perform a, for the "this needs role X" page.

@@ -109,7 +109,8 @@ func (s *Store) StartSecretReset(ctx context.Context, accountID int64, req Reque
 }
 
 // CompleteSecretReset spends the confirmed reset_secret scan and generates a new AppSecret
-// (32 lowercase hex from crypto/rand). The old one fails from this moment. Only its keyed
+// (32 lowercase hex from crypto/rand). The old one fails from this moment, or once the
+// overlap the reset asked for has passed (StartSecretRotation). Only its keyed
 // hash is stored for good; the secret itself waits, sealed, for its one view on the page of
 // the scan's token (TakeOneTime with OneTimeAppSecret).
 func (s *Store) CompleteSecretReset(ctx context.Context, token string, accountID int64) error {
@@ -125,8 +126,15 @@ func (s *Store) CompleteSecretReset(ctx context.Context, token string, accountID
 		if !roles.Has(RoleAdmin) {
 			return invalid("", "not_admin")
 		}
+		old, _, err := secretRowTx(ctx, tx, accountID)
+		if err != nil {
+			return err
+		}
 		secret, err := s.newSecretTx(ctx, tx, accountID, sc.PersonID)
 		if err != nil {
+			return err
+		}
+		if err := s.rotateSecretTx(ctx, tx, accountID, sc.ID, old.hash); err != nil {
 			return err
 		}
 		return s.putOneTime(ctx, tx, OneTimeAppSecret, token, accountID, secret)

@@ -47,6 +47,9 @@ const (
 type APICall struct {
 	AppID, Secret string
 	IP            netip.Addr // the client's address, for the whitelist
+	// Note, when set, receives what the journal should say of a call that succeeded only
+	// because the whitelist is in log-only mode or the previous secret's overlap runs.
+	Note *CallNote
 }
 
 // AccessToken is an issued token with its remaining lifetime in seconds.
@@ -55,21 +58,25 @@ type AccessToken struct {
 	ExpiresIn int
 }
 
-// authorizeCall checks an API call's AppID, AppSecret, freeze state and IP whitelist, in
-// that order, and returns the account. One query reads all of it; the hashing key is held
-// in memory since UseMasterKey. A call refused after its AppID was found still names the
-// account, so the refusal can be counted against it.
+// authorizeCall checks an API call's AppID, AppSecret (the current one, or the previous
+// one within a rotation overlap), freeze state and IP whitelist, in that order, and returns
+// the account. One query reads all of it; the hashing key is held in memory since
+// UseMasterKey. A call refused after its AppID was found still names the account, so the
+// refusal can be counted against it. A call from an address off a log-only whitelist
+// passes with a note for the journal. The secret's last use is noted (noteSecretUse).
 func (s *Store) authorizeCall(ctx context.Context, tx *sql.Tx, call APICall) (int64, error) {
 	key, err := s.serverKey(keyAppSecret)
 	if err != nil {
 		return 0, err
 	}
 	var id int64
-	var hash, changes, ips sql.NullString
+	var hash, changes, ips, mode, prevHash, prevUntil sql.NullString
+	var usedAt, prevUsedAt sql.NullString
 	var frozen sql.NullBool
-	err = tx.QueryRowContext(ctx, `SELECT a.id, s.secret_hash, s.frozen, s.frozen_changed_at, d.ip_whitelist
+	err = tx.QueryRowContext(ctx, `SELECT a.id, s.secret_hash, s.frozen, s.frozen_changed_at, d.ip_whitelist, d.whitelist_mode,
+		s.previous_hash, s.previous_until, s.last_used_at, s.previous_last_used_at
 		FROM accounts a LEFT JOIN app_secrets s ON s.account_id = a.id LEFT JOIN dev_settings d ON d.account_id = a.id
-		WHERE a.appid = ? AND a.step = 'done'`, call.AppID).Scan(&id, &hash, &frozen, &changes, &ips)
+		WHERE a.appid = ? AND a.step = 'done'`, call.AppID).Scan(&id, &hash, &frozen, &changes, &ips, &mode, &prevHash, &prevUntil, &usedAt, &prevUsedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, refuse(APIInvalidAppID, ReasonAppIDUnknown, "AppID", call.AppID)
 	} else if err != nil {
@@ -77,8 +84,14 @@ func (s *Store) authorizeCall(ctx context.Context, tx *sql.Tx, call APICall) (in
 	}
 	r := secretRow{hash: hash.String, frozen: frozen.Bool, changesAt: parseTime(changes.String)}
 	entries := splitStored(ips.String)
+	use := secretUse{lastUsed: usedAt.String}
+	current := hash.Valid && appSecretMatches(key, r.hash, call.Secret)
+	if !current && s.previousSecretWorks(key, id, prevHash, prevUntil, call.Secret) {
+		use = secretUse{previous: true, lastUsed: prevUsedAt.String}
+		call.note(refuse(0, ReasonSecretPrevious, "Until", clockText(parseTime(prevUntil.String))))
+	}
 	switch {
-	case !hash.Valid || !appSecretMatches(key, r.hash, call.Secret):
+	case !current && !use.previous:
 		refusal, err := s.wrongSecretReason(ctx, tx, key, id, hash.Valid, call.Secret)
 		if err != nil {
 			return id, err
@@ -86,10 +99,12 @@ func (s *Store) authorizeCall(ctx context.Context, tx *sql.Tx, call APICall) (in
 		return id, refusal
 	case r.frozenAt(s.now()):
 		return id, refuse(APISecretFrozen, ReasonSecretFrozen, "At", clockText(r.changesAt))
-	case !IPAllowed(entries, call.IP):
+	case !IPAllowed(entries, call.IP) && mode.String != WhitelistLogOnly:
 		return id, ipRefusal(entries, call)
+	case !IPAllowed(entries, call.IP):
+		call.note(&Refusal{Code: APIIPNotAllowed, Reason: ReasonIPLogOnly, Args: ipRefusal(entries, call).Args})
 	}
-	return id, nil
+	return id, s.noteSecretUse(ctx, tx, id, use)
 }
 
 // apiCallTx runs one call that carries the AppSecret in tx: it authorizes the call, runs

@@ -6,14 +6,12 @@ import (
 )
 
 // The simulator's phone number, subscriptions and service notifications, and the console's
-// subscribe messages and content-security words (SPEC §17, §18).
+// subscribe messages (SPEC §17).
 const (
-	PathWxProfile          = "/wx/profile"
-	PathWxNotices          = "/wx/notices"
-	PathMessages           = "/messages"
-	PathMessagesNew        = "/messages/new"
-	PathDevSecurityWords   = "/dev/settings/security-words"
-	securityWordsSectionID = "security-words"
+	PathWxProfile   = "/wx/profile"
+	PathWxNotices   = "/wx/notices"
+	PathMessages    = "/messages"
+	PathMessagesNew = "/messages/new"
 )
 
 // PathWxAppServices is the opened mini program's phone-number and subscription page.

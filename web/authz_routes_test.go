@@ -283,6 +283,9 @@ func TestConsoleRoutesUseSpecRows(t *testing.T) {
 		"GET /dev/sandbox/tokens/show/:key":          store.ActSandbox,
 		"GET /dev/sandbox/tokens/:id/revoke":         store.ActSandbox,
 		"POST /dev/sandbox/tokens/:id/revoke":        store.ActSandbox,
+		"POST /dev/sandbox/whitelist-mode":           store.ActWhitelistMode, // weakens a security control: administrator only
+		"GET /dev/sandbox/words":                     store.ActSandbox,
+		"POST /dev/sandbox/words":                    store.ActSandbox,
 		"GET /versions":                              store.ActView, // every member sees the versions (SPEC §12)
 		"POST /versions/upload":                      store.ActUpload,
 		"POST /versions/:id/trial":                   store.ActUpload,
@@ -307,8 +310,6 @@ func TestConsoleRoutesUseSpecRows(t *testing.T) {
 		"GET /stats.csv":                             store.ActStats,
 		"GET /logs":                                  store.ActLogs, // administrator only
 		"GET /logs.csv":                              store.ActLogs,
-		"GET /dev/settings/security-words":           store.ActEditDev,
-		"POST /dev/settings/security-words":          store.ActEditDev,
 		"GET /messages":                              store.ActMessages,
 		"GET /messages/new":                          store.ActMessages,
 		"POST /messages":                             store.ActMessages,

@@ -57,14 +57,16 @@ func (s *Server) devSettingsPage(c echo.Context, status int, f views.Form, open 
 			f.Values[k] = strings.Join(ds.Domains[k], "\n")
 		}
 	}
-	words, err := s.store.SecurityWords(ctx, acc.Account.ID)
+	mode, err := s.store.WhitelistModeOf(ctx, acc.Account.ID)
 	if err != nil {
 		return err
 	}
-	if _, typed := f.Values["words"]; !typed {
-		f.Values["words"] = store.FormatSecurityWords(words)
+	usage, err := s.store.SecretUsageOf(ctx, acc.Account.ID)
+	if err != nil {
+		return err
 	}
-	v := views.DevSettingsView{Account: acc.Account, Secret: sec, APIBase: s.opts.BaseURL, Form: f, Open: open, UploadKey: uk, Words: words}
+	v := views.DevSettingsView{Account: acc.Account, Secret: sec, APIBase: s.opts.BaseURL, Form: f, Open: open, UploadKey: uk,
+		WhitelistMode: mode, Usage: usage}
 	return page(c, status, title(c, "dev.title"), views.DevSettingsPage(v))
 }
 
@@ -157,11 +159,14 @@ func (s *Server) secretFreezeWait(c echo.Context, freeze bool) error {
 }
 
 // SecretCreate starts generating (or resetting) the AppSecret: a reset_secret scan that
-// only the administrator can confirm.
+// only the administrator can confirm. A reset may keep the previous secret working for
+// overlap_hours (0–24, SPEC §18).
 func (s *Server) SecretCreate(c echo.Context) error {
-	token, err := s.store.StartSecretReset(c.Request().Context(), access(c).Account.ID, requester(c))
+	f := formOf(c, "overlap_hours")
+	token, err := s.store.StartSecretRotation(c.Request().Context(), access(c).Account.ID, f.V("overlap_hours"), requester(c))
 	if ve := (*store.ValidationError)(nil); errors.As(err, &ve) {
-		return s.devSettingsPage(c, http.StatusUnprocessableEntity, views.Form{Errors: ve.Fields}, "")
+		f.Errors = ve.Fields
+		return s.devSettingsPage(c, http.StatusUnprocessableEntity, f, "")
 	} else if err != nil {
 		return err
 	}

@@ -177,7 +177,7 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		galleryPage{name: "messages-new", path: "/messages/new?tid=1468"},
 		galleryPage{name: "messages-remove", path: "/messages/" + tmplID + "/delete"},
 		galleryPage{name: "messages-remove-dialog", path: "/messages", steps: open(`[data-testid="template-remove-link"]`)},
-		galleryPage{name: "dev-security-words", path: "/dev/settings/security-words"},
+		galleryPage{name: "sandbox-security-words", path: "/dev/sandbox/words"},
 		galleryPage{name: "menu", path: "/home", steps: []chromedp.Action[chromedp.Void]{chromedp.Click(`[data-testid="signed-in-as"]`), chromedp.WaitVisible(`[data-testid="logout"]`)}},
 	)
 	add("admin", orgC, galleryPage{name: "transfer", path: "/members/admin/transfer"})

@@ -92,8 +92,6 @@ func (s *Server) routes() {
 	s.console(http.MethodPost, views.PathDevIPWhitelist, s.IPWhitelistSave, store.ActEditDev)
 	s.console(http.MethodGet, views.PathDevDomains, s.DomainsEdit, store.ActEditDev)
 	s.console(http.MethodPost, views.PathDevDomains, s.DomainsSave, store.ActEditDev)
-	s.console(http.MethodGet, views.PathDevSecurityWords, s.SecurityWordsEdit, store.ActEditDev)
-	s.console(http.MethodPost, views.PathDevSecurityWords, s.SecurityWordsSave, store.ActEditDev)
 	s.console(http.MethodPost, views.PathDevSecret, s.SecretCreate, store.ActSecret)
 	s.console(http.MethodGet, "/dev/settings/secret/wait/:token", s.SecretWaitPage, store.ActSecret)
 	s.console(http.MethodGet, "/dev/settings/secret/:token", s.SecretShowPage, store.ActSecret)
@@ -146,6 +144,9 @@ func (s *Server) routes() {
 	s.console(http.MethodGet, "/dev/sandbox/tokens/show/:key", s.SandboxTokenShowPage, store.ActSandbox)
 	s.console(http.MethodGet, "/dev/sandbox/tokens/:id/revoke", s.SandboxTokenRevokeConfirm, store.ActSandbox)
 	s.console(http.MethodPost, "/dev/sandbox/tokens/:id/revoke", s.SandboxTokenRevoke, store.ActSandbox)
+	s.console(http.MethodPost, views.PathSandboxWhitelistMode, s.SandboxWhitelistMode, store.ActWhitelistMode)
+	s.console(http.MethodGet, views.PathSandboxWords, s.SandboxWordsEdit, store.ActSandbox)
+	s.console(http.MethodPost, views.PathSandboxWords, s.SandboxWordsSave, store.ActSandbox)
 
 	// Simulated WeChat (SPEC §3).
 	s.html(http.MethodGet, "/wx", s.WxHome, s.wxPerson)

@@ -45,7 +45,11 @@ func (s *Server) sandboxPage(c echo.Context, status int, f views.Form) error {
 	if err != nil {
 		return err
 	}
-	v := views.SandboxView{Quota: quota, Faults: faults, Form: f, Search: search, Journal: journal}
+	extras, err := s.sandboxExtras(c, f)
+	if err != nil {
+		return err
+	}
+	v := views.SandboxView{Quota: quota, Faults: faults, Form: f, Search: search, Journal: journal, Extras: extras}
 	if v.Tokens, err = s.sandboxTokensView(c); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"regexp"
+	"strings"
 	"testing"
 
 	"mpconsole/store"
@@ -106,7 +107,7 @@ func TestAPISubscribeSendErrors(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"unknown openid", sendBody("o"+openid[1:len(openid)-1]+"x", tmpl, "", "", "", shipment), 40003, "invalid openid rid: "},
+		{"unknown openid", sendBody(otherLast(openid), tmpl, "", "", "", shipment), 40003, "invalid openid rid: "},
 		{"empty openid", sendBody("", tmpl, "", "", "", shipment), 40003, "invalid openid rid: "},
 		{"another app's openid", sendBody(otherOpenid, tmpl, "", "", "", shipment), 40003, "invalid openid rid: "},
 		{"unknown template", sendBody(openid, "nosuch", "", "", "", shipment), 40037, "invalid template_id rid: "},
@@ -131,4 +132,14 @@ func TestAPISubscribeSendErrors(t *testing.T) {
 	if notices, _ := e.st.Notices(context.Background(), e.admin.ID); len(notices) != 1 || notices[0].Env() != store.EnvRelease {
 		t.Fatalf("after the refusals the acceptance still delivers one notice: %+v", notices)
 	}
+}
+
+// otherLast is openid with another last character: an openid no one has (one that
+// already ends in x gets a y, so it never stays the real one).
+func otherLast(openid string) string {
+	last := "x"
+	if strings.HasSuffix(openid, "x") {
+		last = "y"
+	}
+	return openid[:len(openid)-1] + last
 }

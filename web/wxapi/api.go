@@ -139,7 +139,7 @@ type tokenBody struct {
 // Token is GET /cgi-bin/token: a new access token, counted against the daily quota.
 func (a *API) Token(c echo.Context) error {
 	q := c.QueryParams()
-	call := store.APICall{AppID: q.Get("appid"), Secret: q.Get("secret"), IP: callIP(c)}
+	call := store.APICall{AppID: q.Get("appid"), Secret: q.Get("secret"), IP: callIP(c), Note: callNote(c)}
 	if code := requestProblem(q.Get("grant_type"), apiGrantClient, call); code != 0 {
 		return a.fail(c, code, call.IP)
 	}
@@ -162,7 +162,7 @@ func (a *API) StableToken(c echo.Context) error {
 	if err := json.NewDecoder(c.Request().Body).Decode(&in); err != nil {
 		return a.fail(c, apiDataFormat, ip)
 	}
-	call := store.APICall{AppID: in.AppID, Secret: in.Secret, IP: ip}
+	call := store.APICall{AppID: in.AppID, Secret: in.Secret, IP: ip, Note: callNote(c)}
 	if code := requestProblem(in.GrantType, apiGrantClient, call); code != 0 {
 		return a.fail(c, code, ip)
 	}
@@ -192,7 +192,7 @@ type sessionBody struct {
 // person's openid and a session_key. No unionid: open-platform binding is not simulated.
 func (a *API) Code2Session(c echo.Context) error {
 	q := c.QueryParams()
-	call := store.APICall{AppID: q.Get("appid"), Secret: q.Get("secret"), IP: callIP(c)}
+	call := store.APICall{AppID: q.Get("appid"), Secret: q.Get("secret"), IP: callIP(c), Note: callNote(c)}
 	if code := requestProblem(q.Get("grant_type"), apiGrantAuthorize, call); code != 0 {
 		return a.fail(c, code, call.IP)
 	}

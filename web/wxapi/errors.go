@@ -48,6 +48,8 @@ var apiMessages = map[int]string{
 	apiInvalidGrant:                 "invalid grant_type",
 	int(store.APIInvalidAppID):      "invalid appid",
 	int(store.APIInvalidCode):       "invalid code",
+	int(store.APICodeUsed):          "code been used",
+	int(store.APICodeBlocked):       "code blocked", // no capture found; the doc names it a high-risk user's login blocked
 	apiInvalidURL:                   "invalid url",
 	int(store.APIInvalidSecret):     "invalid appsecret",
 	int(store.APISecretFrozen):      "AppSecret已被冻结，请登录小程序平台解冻后再次调用。",

@@ -126,11 +126,7 @@ func (a *API) Journal(next echo.HandlerFunc) echo.HandlerFunc {
 			e.ResponseBody, e.ErrCode = answerText(ct, size, rec.body.Bytes())
 		}
 		e.AccountID = AccountID(c)
-		var refusal *store.Refusal
-		if r, ok := c.Get(refusalKey).(*store.Refusal); ok {
-			refusal = r
-		}
-		if refusal != nil {
+		if refusal := journalReason(c); refusal != nil {
 			e.Reason, e.ReasonArgs = refusal.Reason, refusal.Args
 		}
 		a.store.Journal(e)

@@ -10,18 +10,22 @@ import (
 	"mpconsole/store"
 )
 
-// The word list is a card of /dev/settings: read-only rows with 修改 for those who edit
-// development settings, the form in place (htmx) or on the page; saving replaces the list
-// that msg_sec_check reads.
+// The word list is a card of /dev/sandbox (SPEC §18): read-only rows with 修改 for those
+// who use the sandbox tools, the form in place (htmx) or on the page; saving replaces the
+// list that msg_sec_check reads. /dev/settings links to it.
 func TestSecurityWordsSave(t *testing.T) {
 	e := newAPIEnv(t)
 	c := e.console(e.acct, e.admin)
 	r := c.open("/dev/settings")
 	wantStatus(t, r, http.StatusOK)
-	if r.doc.Find(`[data-testid="security-words"] a[data-testid="edit-security-words"][href="/dev/settings/security-words"]`).Length() != 1 {
+	if r.doc.Find(`[data-testid="security-words-link"] a[href="/dev/sandbox#security-words"]`).Length() != 1 {
+		t.Fatal("/dev/settings has no link to the word list")
+	}
+	r = c.open("/dev/sandbox")
+	if r.doc.Find(`[data-testid="security-words"] a[data-testid="edit-security-words"][href="/dev/sandbox/words"]`).Length() != 1 {
 		t.Fatal("no edit link on the word list")
 	}
-	r = c.do("GET", "/dev/settings/security-words", nil, "", true)
+	r = c.do("GET", "/dev/sandbox/words", nil, "", true)
 	wantStatus(t, r, http.StatusOK)
 	if r.fullPage() || r.doc.Find(`#security-words textarea[name="words"]`).Length() != 1 {
 		t.Fatal("the form does not open in place")
@@ -29,13 +33,13 @@ func TestSecurityWordsSave(t *testing.T) {
 	modes(t, func(t *testing.T, htmx bool) {
 		word := map[bool]string{false: "加微信", true: "代开发票"}[htmx]
 		form := url.Values{"words": {word + " risky 10001\n\n刷单 返利 review 20008\n违禁词\n"}}
-		wantRedirect(t, c.submit("/dev/settings/security-words", form, htmx), htmx, "/dev/settings")
+		wantRedirect(t, c.submit("/dev/sandbox/words", form, htmx), htmx, "/dev/sandbox")
 		words, err := e.st.SecurityWords(context.Background(), e.acct.ID)
 		want := []store.SecurityWord{{Word: word, Suggest: "risky", Label: 10001}, {Word: "刷单 返利", Suggest: "review", Label: 20008}, {Word: "违禁词", Suggest: "risky", Label: 21000}}
 		if err != nil || len(words) != 3 || words[0] != want[0] || words[1] != want[1] || words[2] != want[2] {
 			t.Fatalf("stored %+v, %v", words, err)
 		}
-		r := c.open("/dev/settings")
+		r := c.open("/dev/sandbox")
 		rows := r.doc.Find(`[data-testid="security-word"]`)
 		if rows.Length() != 3 || !strings.Contains(rows.First().Text(), word) || rows.Eq(1).AttrOr("data-suggest", "") != "review" || rows.Eq(1).AttrOr("data-label", "") != "20008" {
 			t.Fatalf("page shows %q", rows.Text())
@@ -45,9 +49,9 @@ func TestSecurityWordsSave(t *testing.T) {
 			t.Errorf("msg_sec_check does not read the saved list: %v", res["result"])
 		}
 	})
-	// A developer edits it too; an operator does not see development settings at all.
+	// A developer edits it too, as the sandbox tools are theirs as well (SPEC §18).
 	dev, _ := e.activeMember(e.acct, "dev_one", "developer")
-	wantStatus(t, e.console(e.acct, dev).get("/dev/settings/security-words"), http.StatusOK)
+	wantStatus(t, e.console(e.acct, dev).get("/dev/sandbox/words"), http.StatusOK)
 }
 
 // The list's rules are field errors next to the text area, plainly and with htmx; the
@@ -65,7 +69,7 @@ func TestSecurityWordsErrors(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			modes(t, func(t *testing.T, htmx bool) {
-				r := c.submit("/dev/settings/security-words", url.Values{"words": {tc.text}}, htmx)
+				r := c.submit("/dev/sandbox/words", url.Values{"words": {tc.text}}, htmx)
 				wantFieldError(t, r, htmx, "words", tc.code)
 				if got := r.doc.Find(`textarea[name="words"]`).Text(); got != tc.text {
 					t.Errorf("the form shows %.40q, want the typed text", got)
