@@ -7,8 +7,8 @@ import (
 )
 
 // The package graph flows one way (ARCHITECTURE.md): cmd → web → views → store,
-// web → web/wxapi → store, web → web/sandboxapi → views, store (the automation API words
-// its errors through the catalog), views → static, views → views/chart (which imports no package
+// web → web/wxapi → store, web → web/sandboxapi → views, store (the automation API words the
+// journal's reasons through the catalog), views → static, views → views/chart (which imports no package
 // of ours, so any page can draw a chart); store/qrread and store/dbtemplate,
 // which only tests import, import nothing of ours. Nothing imports web or cmd, the WeChat API imports
 // neither web nor views, and store imports no package of ours. This test breaks the build
