@@ -41,6 +41,7 @@ var wallClockUsers = map[string]string{
 	"Store.MailFailed":           "the mail outbox is the server's",
 	"Store.PruneMail":            "the mail outbox is the server's",
 	"Store.JournalEntryOf":       "the request journal logs real requests and is kept 7 real days",
+	"Store.CheckSandboxToken":    "notes a bearer token's last use before its account is known (tokens never expire)",
 	"Store.savePackage":          "code packages are shared by content hash between accounts",
 	"Store.SeedDemo":             "seeds the demo's history on a store copy whose clock is set to each past day",
 	"Store.demoPeopleTx":         "seeds the demo's history on a store copy whose clock is set to each past day",
