@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
 // pingTimeout bounds Ping: a probe that waits longer has failed anyway (Kubernetes gives
@@ -20,12 +22,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.read.QueryRowContext(ctx, `SELECT 1 FROM sqlite_schema LIMIT 1`).Scan(&one)
 }
 
-// Pool reads one connection pool's statistics (open, in use, idle, waits), for the
-// server's metrics; it gives no other access to the pool.
-type Pool struct{ db *sql.DB }
-
-// Stats is database/sql's statistics of the pool.
-func (p Pool) Stats() sql.DBStats { return p.db.Stats() }
-
-// Pools are the write connection and the read pool.
-func (s *Store) Pools() (write, read Pool) { return Pool{s.write}, Pool{s.read} }
+// PoolCollectors are Prometheus collectors of the write connection's and the read pool's
+// statistics (open, in use, idle, waits), labelled db_name "write" and "read", for the
+// server's metrics: the pools themselves stay inside the store.
+func (s *Store) PoolCollectors() []prometheus.Collector {
+	return []prometheus.Collector{collectors.NewDBStatsCollector(s.write, "write"), collectors.NewDBStatsCollector(s.read, "read")}
+}

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 func TestPingAnswersWhileOpenAndFailsOnceClosed(t *testing.T) {
@@ -26,19 +28,32 @@ func TestPingAnswersWhileOpenAndFailsOnceClosed(t *testing.T) {
 	}
 }
 
-func TestPoolsReportBothPools(t *testing.T) {
+func TestPoolCollectorsReportBothPools(t *testing.T) {
 	f := newFixture(t)
 	if err := f.st.Ping(f.ctx); err != nil {
 		t.Fatal(err)
 	}
-	write, read := f.st.Pools()
-	if got := write.Stats().MaxOpenConnections; got != 1 {
-		t.Errorf("write pool MaxOpenConnections = %d, want 1", got)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(f.st.PoolCollectors()...)
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := read.Stats().MaxOpenConnections; got != 8 {
-		t.Errorf("read pool MaxOpenConnections = %d, want 8", got)
+	got := map[string]float64{}
+	for _, mf := range families {
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "db_name" {
+					got[mf.GetName()+" "+l.GetValue()] = m.GetGauge().GetValue()
+				}
+			}
+		}
 	}
-	if got := read.Stats().OpenConnections; got < 1 {
-		t.Errorf("read pool OpenConnections after a Ping = %d, want at least 1", got)
+	if got["go_sql_max_open_connections write"] != 1 || got["go_sql_max_open_connections read"] != 8 {
+		t.Errorf("max open connections write, read = %v, %v; want 1, 8",
+			got["go_sql_max_open_connections write"], got["go_sql_max_open_connections read"])
+	}
+	if got["go_sql_open_connections read"] < 1 {
+		t.Errorf("read pool open connections after a Ping = %v, want at least 1", got["go_sql_open_connections read"])
 	}
 }

@@ -20,9 +20,10 @@ import (
 // 404 and 405, which answers JSON under the API's prefixes and the error page elsewhere.
 func (s *Server) routes() {
 	e := s.echo
-	e.Use(middleware.RequestID(), s.logRequests(), middleware.Recover(), securityHeaders(), middleware.BodyLimit("8M"))
+	e.Use(middleware.RequestID(), s.logRequests(), s.measure(), middleware.Recover(), securityHeaders(), middleware.BodyLimit("8M"))
 	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
 	e.GET("/icons/:appid", s.IconServe) // public images: no session, no CSRF cookie
+	e.GET("/healthz", s.Healthz)        // for probes: no session, no CSRF cookie, no journal
 
 	s.html(http.MethodGet, "/", s.Root)
 
@@ -187,6 +188,7 @@ func (s *Server) routes() {
 	// WeChat-compatible API (SPEC §11): its own package and groups, no sessions, no CSRF,
 	// JSON for every error under its prefixes.
 	s.api.Mount(e)
+	s.mountMetrics() // last: it reads the route table
 }
 
 // html registers a route of the HTML surfaces behind the CSRF guard and the page chrome,
