@@ -57,6 +57,23 @@ var standardMethods = map[string]bool{
 	http.MethodDelete: true, http.MethodOptions: true, http.MethodConnect: true, http.MethodTrace: true,
 }
 
+// statusLabels are the label values of the statuses 100–599, made once so that counting a
+// request does not format a number.
+var statusLabels = func() []string {
+	out := make([]string, 600)
+	for code := 100; code < len(out); code++ {
+		out[code] = strconv.Itoa(code)
+	}
+	return out
+}()
+
+func statusLabel(code int) string {
+	if code >= 100 && code < len(statusLabels) {
+		return statusLabels[code]
+	}
+	return strconv.Itoa(code)
+}
+
 // observeCall is wxapi.Options.Observe.
 func (m *metrics) observeCall(endpoint, errcode string) {
 	m.apiCalls.WithLabelValues(endpoint, errcode).Inc()
@@ -83,7 +100,7 @@ func (s *Server) measure() echo.MiddlewareFunc {
 					method = wxapi.OtherLabel
 				}
 			}
-			m.requests.WithLabelValues(method, route, strconv.Itoa(c.Response().Status)).Inc()
+			m.requests.WithLabelValues(method, route, statusLabel(c.Response().Status)).Inc()
 			m.latency.WithLabelValues(method, route).Observe(s.store.Now().Sub(start).Seconds())
 			return nil
 		}
