@@ -105,7 +105,7 @@ func TestMetricsCountRequestsAPICallsAndPools(t *testing.T) {
 	}
 	fams := parseMetrics(t, raw.body)
 	requests := func(method, route, status string) float64 {
-		return value(fams, "mpconsole_http_requests_total", map[string]string{"method": method, "route": route, "status": status})
+		return seriesValue(fams, "mpconsole_http_requests_total", map[string]string{"method": method, "route": route, "status": status})
 	}
 	if n := requests("GET", "/login", "200"); n != 1 {
 		t.Errorf("requests GET /login 200 = %v, want 1", n)
@@ -119,15 +119,15 @@ func TestMetricsCountRequestsAPICallsAndPools(t *testing.T) {
 	if n := requests("other", "other", "405"); n != 1 {
 		t.Errorf("requests of an unknown method = %v, want 1 under method and route \"other\"", n)
 	}
-	if !has(fams, "mpconsole_http_requests_total", map[string]string{"route": "/wx/scan/:token"}) {
+	if !hasSeries(fams, "mpconsole_http_requests_total", map[string]string{"route": "/wx/scan/:token"}) {
 		t.Error("no request series for the route /wx/scan/:token")
 	}
-	h := find(fams, "mpconsole_http_request_duration_seconds", map[string]string{"method": "GET", "route": "/login"})
+	h := metricSeries(fams, "mpconsole_http_request_duration_seconds", map[string]string{"method": "GET", "route": "/login"})
 	if h == nil || h.GetHistogram().GetSampleCount() != 1 || len(h.GetHistogram().GetBucket()) == 0 {
 		t.Errorf("latency histogram of GET /login = %v, want 1 sample in buckets", h)
 	}
 	calls := func(endpoint, errcode string) float64 {
-		return value(fams, "mpconsole_api_calls_total", map[string]string{"endpoint": endpoint, "errcode": errcode})
+		return seriesValue(fams, "mpconsole_api_calls_total", map[string]string{"endpoint": endpoint, "errcode": errcode})
 	}
 	if n := calls("/cgi-bin/token", "40125"); n != 2 {
 		t.Errorf("API calls /cgi-bin/token 40125 = %v, want 2", n)
@@ -136,11 +136,11 @@ func TestMetricsCountRequestsAPICallsAndPools(t *testing.T) {
 		t.Errorf("API calls other 40066 = %v, want 1", n)
 	}
 	for _, pool := range []string{"write", "read"} {
-		if !has(fams, "go_sql_open_connections", map[string]string{"db_name": pool}) {
+		if !hasSeries(fams, "go_sql_open_connections", map[string]string{"db_name": pool}) {
 			t.Errorf("no go_sql_open_connections of the %s pool", pool)
 		}
 	}
-	if n := value(fams, "go_sql_max_open_connections", map[string]string{"db_name": "write"}); n != 1 {
+	if n := seriesValue(fams, "go_sql_max_open_connections", map[string]string{"db_name": "write"}); n != 1 {
 		t.Errorf("go_sql_max_open_connections of the write pool = %v, want 1", n)
 	}
 	for _, name := range []string{"go_goroutines", "go_memstats_alloc_bytes", "process_cpu_seconds_total"} {
@@ -160,8 +160,8 @@ func parseMetrics(t *testing.T, body string) map[string]*dto.MetricFamily {
 	return fams
 }
 
-// find is the series of family name whose labels include want, or nil.
-func find(fams map[string]*dto.MetricFamily, name string, want map[string]string) *dto.Metric {
+// metricSeries is the series of family name whose labels include want, or nil.
+func metricSeries(fams map[string]*dto.MetricFamily, name string, want map[string]string) *dto.Metric {
 	for _, m := range fams[name].GetMetric() {
 		got := map[string]string{}
 		for _, l := range m.GetLabel() {
@@ -178,13 +178,13 @@ func find(fams map[string]*dto.MetricFamily, name string, want map[string]string
 	return nil
 }
 
-func has(fams map[string]*dto.MetricFamily, name string, want map[string]string) bool {
-	return find(fams, name, want) != nil
+func hasSeries(fams map[string]*dto.MetricFamily, name string, want map[string]string) bool {
+	return metricSeries(fams, name, want) != nil
 }
 
-// value is a counter's or a gauge's value, 0 for no series.
-func value(fams map[string]*dto.MetricFamily, name string, want map[string]string) float64 {
-	m := find(fams, name, want)
+// seriesValue is a counter's or a gauge's value, 0 for no series.
+func seriesValue(fams map[string]*dto.MetricFamily, name string, want map[string]string) float64 {
+	m := metricSeries(fams, name, want)
 	if m.GetCounter() != nil {
 		return m.GetCounter().GetValue()
 	}

@@ -37,7 +37,7 @@ func serveAt(t *testing.T, env map[string]string, args ...string) string {
 	return ""
 }
 
-func get(t *testing.T, u string) (int, string) {
+func httpGet(t *testing.T, u string) (int, string) {
 	t.Helper()
 	res, err := http.Get(u)
 	if err != nil {
@@ -63,10 +63,10 @@ func TestServeMetricsAndHealthz(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			base := serveAt(t, tc.env, tc.args...)
-			if code, body := get(t, base+"/healthz"); code != http.StatusOK || strings.TrimSpace(body) != `{"status":"ok"}` {
+			if code, body := httpGet(t, base+"/healthz"); code != http.StatusOK || strings.TrimSpace(body) != `{"status":"ok"}` {
 				t.Fatalf("GET /healthz = %d %q, want 200 {\"status\":\"ok\"}", code, body)
 			}
-			code, body := get(t, base+"/metrics")
+			code, body := httpGet(t, base+"/metrics")
 			if code != tc.want {
 				t.Fatalf("GET /metrics = %d, want %d", code, tc.want)
 			}
