@@ -141,19 +141,19 @@ func (s *Store) AddProjectMember(ctx context.Context, accountID, byPersonID int6
 	if code != "" {
 		p.Add("roles", code)
 	}
-	return s.addMember(ctx, accountID, byPersonID, wechatID, KindProject, rs, p)
+	return s.addMember(ctx, accountID, byPersonID, wechatID, KindProject, rs, p, false)
 }
 
 // AddExperienceMember adds the person with wechatID to the account's experience list at
 // once (the real platform asks no consent), under the same limits as AddProjectMember.
 func (s *Store) AddExperienceMember(ctx context.Context, accountID, byPersonID int64, wechatID string) (Member, error) {
-	return s.addMember(ctx, accountID, byPersonID, wechatID, KindExperience, nil, Problems{})
+	return s.addMember(ctx, accountID, byPersonID, wechatID, KindExperience, nil, Problems{}, false)
 }
 
-func (s *Store) addMember(ctx context.Context, accountID, by int64, wechatID, kind string, roles Roles, p Problems) (Member, error) {
+func (s *Store) addMember(ctx context.Context, accountID, by int64, wechatID, kind string, roles Roles, p Problems, atOnce bool) (Member, error) {
 	wechatID = strings.TrimSpace(wechatID)
 	status := StatusActive
-	if kind == KindProject {
+	if kind == KindProject && !atOnce {
 		status = StatusInvited
 	}
 	var out Member

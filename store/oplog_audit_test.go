@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -124,6 +125,16 @@ func TestEveryChangeIsLogged(t *testing.T) {
 	must(t, err)
 	must(t, st.DeleteMessageTemplateAs(ctx, a.ID, admin.ID, tmpl))
 	must(t, st.SetSecurityWords(ctx, a.ID, admin.ID, []SecurityWord{{"赌博", "risky", 20006}}))
+	sbKey, err := st.CreateSandboxToken(ctx, a.ID, admin.ID, "backend CI")
+	must(t, err)
+	sbToken, err := st.TakeOneTime(ctx, OneTimeSandboxToken, sbKey, a.ID)
+	must(t, err)
+	sbTokens, err := st.SandboxTokens(ctx, a.ID)
+	must(t, err)
+	must(t, st.RevokeSandboxToken(ctx, a.ID, admin.ID, sbTokens[0].ID))
+	snap, err := st.CreateSnapshot(ctx, a.ID)
+	must(t, err)
+	must(t, st.RestoreSnapshot(ctx, a.ID, snap.ID))
 
 	heir, err := st.CreatePerson(ctx, NewPerson{WechatID: "audit_heir", Nickname: "继任者", Password: "wx-pass", RealName: admin.RealName, IDNumber: admin.IDNumber})
 	must(t, err)
@@ -144,7 +155,7 @@ func TestEveryChangeIsLogged(t *testing.T) {
 		if l.ClientIP != "203.0.113.7" {
 			t.Errorf("%s has client IP %q", l.Action, l.ClientIP)
 		}
-		for _, hidden := range []string{goodPassword, newPassword, first, second, key1, key2, admin.IDNumber} {
+		for _, hidden := range []string{goodPassword, newPassword, first, second, key1, key2, sbToken, admin.IDNumber} {
 			if strings.Contains(l.Target+l.Summary, hidden) {
 				t.Errorf("%s shows a password, secret, key or ID number: %+v", l.Action, l)
 			}
@@ -203,6 +214,9 @@ func TestEveryChangeIsLogged(t *testing.T) {
 		"audit_admin message_template_added 付款成功通知 | " + tmpl,
 		"audit_admin message_template_deleted 付款成功通知 | " + tmpl,
 		"audit_admin security_words_set | 0 → 1",
+		"audit_admin sandbox_token_created backend CI |",
+		"audit_admin sandbox_token_revoked backend CI |",
+		fmt.Sprintf("platform sandbox_restored #%d |", snap.ID),
 		"audit_admin admin_transferred audit_heir | audit_admin → audit_heir",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -52,6 +52,9 @@ type Person struct {
 type NewPerson struct {
 	WechatID, Nickname, Password, RealName, IDNumber, BoundEmail string
 	Phone                                                        string // optional; see CanonicalPhone
+	// SandboxAccount is the account whose automation API creates the person (0: none); the
+	// person then belongs to that account's sandbox state (SPEC §18).
+	SandboxAccount int64
 }
 
 // CreatePerson validates and stores a new WeChat identity. Uniqueness of the WeChat ID and
@@ -126,6 +129,12 @@ func (s *Store) CreatePerson(ctx context.Context, n NewPerson) (Person, error) {
 			return fmt.Errorf("insert person %q: %w", n.WechatID, err)
 		}
 		id, _ := res.LastInsertId()
+		if n.SandboxAccount != 0 {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO sandbox_people (account_id, person_id, created_at) VALUES (?, ?, ?)`,
+				n.SandboxAccount, id, fmtTime(s.now())); err != nil {
+				return fmt.Errorf("note sandbox person %q: %w", n.WechatID, err)
+			}
+		}
 		out = Person{ID: id, WechatID: n.WechatID, Nickname: n.Nickname, BoundEmail: n.BoundEmail, RealName: n.RealName, IDNumber: n.IDNumber, Phone: phone}
 		return nil
 	})

@@ -42,6 +42,7 @@ var nonConsolePrefixes = []string{
 	"/wxaapi/",   // the server API behind an access token, SPEC §17
 	"/ci/",       // the CI upload: the code-upload key, no session, SPEC §12
 	"/datacube/", // the analysis API behind an access token, SPEC §16
+	"/sandbox/",  // the automation API: a bearer token of one account, SPEC §18
 }
 
 func nonConsole(route string) bool {
@@ -278,6 +279,10 @@ func TestConsoleRoutesUseSpecRows(t *testing.T) {
 		"GET /dev/sandbox":                           store.ActSandbox, // SPEC §18: administrator and developer
 		"POST /dev/sandbox/faults":                   store.ActSandbox,
 		"POST /dev/sandbox/faults/:id/delete":        store.ActSandbox,
+		"POST /dev/sandbox/tokens":                   store.ActSandbox, // the automation API's tokens (SPEC §18)
+		"GET /dev/sandbox/tokens/show/:key":          store.ActSandbox,
+		"GET /dev/sandbox/tokens/:id/revoke":         store.ActSandbox,
+		"POST /dev/sandbox/tokens/:id/revoke":        store.ActSandbox,
 		"POST /dev/sandbox/whitelist-mode":           store.ActWhitelistMode, // weakens a security control: administrator only
 		"GET /dev/sandbox/words":                     store.ActSandbox,
 		"POST /dev/sandbox/words":                    store.ActSandbox,

@@ -8,6 +8,7 @@ import (
 
 	"mpconsole/store"
 	"mpconsole/views"
+	"mpconsole/web/sandboxapi"
 	"mpconsole/web/wxapi"
 )
 
@@ -21,6 +22,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	if wxapi.Owns(c.Request().URL.Path) {
 		s.api.HandleError(err, c)
+		return
+	}
+	if sandboxapi.Owns(c.Request().URL.Path) {
+		s.sbapi.HandleError(err, c)
 		return
 	}
 	status := http.StatusInternalServerError

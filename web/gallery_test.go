@@ -142,6 +142,9 @@ func gallery(t *testing.T, e *env) []galleryPage {
 	open := func(sel string) []chromedp.Action[chromedp.Void] {
 		return []chromedp.Action[chromedp.Void]{chromedp.Click(sel), chromedp.WaitVisible(`dialog[open]`)}
 	}
+	e.sbToken(a, admin) // the automation API's token list and its revoke dialog
+	sbTokens, err := e.st.SandboxTokens(ctx, a.ID)
+	must(err)
 	add("admin", adminC,
 		galleryPage{name: "home", path: "/home"},
 		galleryPage{name: "basic", path: "/settings/basic"},
@@ -165,6 +168,8 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		galleryPage{name: "dev-whitelist", path: "/dev/settings/ip-whitelist"},
 		galleryPage{name: "dev-domains", path: "/dev/settings/domains"},
 		galleryPage{name: "sandbox", path: "/dev/sandbox"},
+		galleryPage{name: "sandbox-token-revoke", path: fmt.Sprintf("/dev/sandbox/tokens/%d/revoke", sbTokens[0].ID)},
+		galleryPage{name: "sandbox-token-revoke-dialog", path: "/dev/sandbox", steps: open(`[data-testid="sandbox-token-revoke-link"]`)},
 		galleryPage{name: "freeze-wait", path: freezeWait},
 		galleryPage{name: "stats", path: "/stats?days=30"},
 		galleryPage{name: "logs", path: "/logs"},
@@ -183,6 +188,10 @@ func gallery(t *testing.T, e *env) []galleryPage {
 		galleryPage{name: "upload-key-once", prepare: func() (string, *client) { return e.confirmedUploadKeyWait(reset, admin), reset }},
 		galleryPage{name: "upload-key-gone", prepare: func() (string, *client) { _, show := e.consoleUploadKey(reset, admin, false); return show, reset }},
 		galleryPage{name: "dev-upload-ips", path: "/dev/settings/upload-key/ip-whitelist"},
+		galleryPage{name: "sandbox-token-once", prepare: func() (string, *client) {
+			return reset.post("/dev/sandbox/tokens", url.Values{"token_name": {"CI"}}, false).location(), reset
+		}},
+		galleryPage{name: "sandbox-token-gone", prepare: func() (string, *client) { _, show := sandboxToken(t, reset, "CI", false); return show, reset }},
 	)
 	add("operator", e.console(a, tm.operator),
 		galleryPage{name: "home", path: "/home"},

@@ -141,6 +141,10 @@ func (s *Server) routes() {
 	s.console(http.MethodGet, views.PathSandbox, s.SandboxPage, store.ActSandbox)
 	s.console(http.MethodPost, views.PathSandboxFaults, s.SandboxFaultAdd, store.ActSandbox)
 	s.console(http.MethodPost, "/dev/sandbox/faults/:id/delete", s.SandboxFaultDelete, store.ActSandbox)
+	s.console(http.MethodPost, views.PathSandboxTokens, s.SandboxTokenCreate, store.ActSandbox)
+	s.console(http.MethodGet, "/dev/sandbox/tokens/show/:key", s.SandboxTokenShowPage, store.ActSandbox)
+	s.console(http.MethodGet, "/dev/sandbox/tokens/:id/revoke", s.SandboxTokenRevokeConfirm, store.ActSandbox)
+	s.console(http.MethodPost, "/dev/sandbox/tokens/:id/revoke", s.SandboxTokenRevoke, store.ActSandbox)
 	s.console(http.MethodPost, views.PathSandboxWhitelistMode, s.SandboxWhitelistMode, store.ActWhitelistMode)
 	s.console(http.MethodGet, views.PathSandboxWords, s.SandboxWordsEdit, store.ActSandbox)
 	s.console(http.MethodPost, views.PathSandboxWords, s.SandboxWordsSave, store.ActSandbox)
@@ -188,6 +192,7 @@ func (s *Server) routes() {
 	// WeChat-compatible API (SPEC §11): its own package and groups, no sessions, no CSRF,
 	// JSON for every error under its prefixes.
 	s.api.Mount(e)
+	s.sbapi.Mount(e) // the sandbox's automation API (SPEC §18): a bearer token, JSON errors
 	s.mountMetrics() // last: it reads the route table
 }
 

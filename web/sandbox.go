@@ -50,6 +50,9 @@ func (s *Server) sandboxPage(c echo.Context, status int, f views.Form) error {
 		return err
 	}
 	v := views.SandboxView{Quota: quota, Faults: faults, Form: f, Search: search, Journal: journal, Extras: extras}
+	if v.Tokens, err = s.sandboxTokensView(c); err != nil {
+		return err
+	}
 	return page(c, status, title(c, "sandbox.title"), views.SandboxPage(v))
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"mpconsole/static"
 	"mpconsole/store"
+	"mpconsole/web/sandboxapi"
 	"mpconsole/web/wxapi"
 )
 
@@ -66,6 +67,7 @@ const (
 type Server struct {
 	store    *store.Store
 	api      *wxapi.API
+	sbapi    *sandboxapi.API // the automation API, /sandbox/v1 (SPEC §18)
 	sessions *dbSessions
 	echo     *echo.Echo
 	opts     Options
@@ -110,6 +112,7 @@ func New(st *store.Store, master []byte, opts Options) *Server {
 		api: wxapi.New(st, apiOpts), metrics: m,
 		limiter: newIPLimiter(opts.PasswordAttempts, opts.PasswordRefill, st.Now)}
 	st.SetJournalLogger(opts.Logger)
+	s.sbapi = sandboxapi.New(st, opts.Logger)
 	s.echo = echo.New()
 	s.echo.HideBanner, s.echo.HidePort = true, true
 	s.echo.HTTPErrorHandler = s.handleError
