@@ -28,6 +28,9 @@ var nonConsoleRoutes = []string{
 	"GET /register", "POST /register", "GET /register/activate", "POST /register/resend",
 	"GET /register/subject", "POST /register/subject", "GET /register/admin", "POST /register/admin",
 	"GET /register/confirm", "POST /register/confirm",
+	// Probes (SPEC §19): no session at all. GET /metrics, routed only with --metrics, is
+	// not in this server's table.
+	"GET /healthz",
 }
 
 // nonConsolePrefixes are whole surfaces with guards of their own.

@@ -20,9 +20,10 @@ import (
 // 404 and 405, which answers JSON under the API's prefixes and the error page elsewhere.
 func (s *Server) routes() {
 	e := s.echo
-	e.Use(middleware.RequestID(), s.logRequests(), middleware.Recover(), securityHeaders(), middleware.BodyLimit("8M"))
+	e.Use(middleware.RequestID(), s.logRequests(), s.measure(), middleware.Recover(), securityHeaders(), middleware.BodyLimit("8M"))
 	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
 	e.GET("/icons/:appid", s.IconServe) // public images: no session, no CSRF cookie
+	e.GET("/healthz", s.Healthz)        // for probes: no session, no CSRF cookie, no journal
 
 	s.html(http.MethodGet, "/", s.Root)
 
@@ -193,6 +194,7 @@ func (s *Server) routes() {
 	// JSON for every error under its prefixes.
 	s.api.Mount(e)
 	s.sbapi.Mount(e) // the sandbox's automation API (SPEC §18): a bearer token, JSON errors
+	s.mountMetrics() // last: it reads the route table
 }
 
 // html registers a route of the HTML surfaces behind the CSRF guard and the page chrome,

@@ -50,6 +50,8 @@ type Options struct {
 	// at once, and PasswordRefill how often it gets one more (0: 20, one every 6 s).
 	PasswordAttempts int
 	PasswordRefill   time.Duration
+	// Metrics serves Prometheus metrics at /metrics (metrics.go); off, /metrics is a 404.
+	Metrics bool
 }
 
 // Session, rate-limit and API defaults.
@@ -80,6 +82,8 @@ type Server struct {
 	csrfPlain, csrfSecure echo.MiddlewareFunc
 	// nudge wakes the outbox worker when a request has queued mail.
 	nudge chan struct{}
+	// metrics counts requests and API calls; nil without Options.Metrics.
+	metrics *metrics
 }
 
 // New builds the server around a store whose master key is unlocked (st.UseMasterKey with
@@ -98,8 +102,14 @@ func New(st *store.Store, master []byte, opts Options) *Server {
 	if opts.MailFrom == "" {
 		opts.MailFrom = DefaultMailFrom
 	}
+	apiOpts := wxapi.Options{TokenDailyQuota: opts.TokenDailyQuota, Logger: opts.Logger, BaseURL: opts.BaseURL}
+	var m *metrics
+	if opts.Metrics {
+		m = newMetrics(st)
+		apiOpts.Observe = m.observeCall
+	}
 	s := &Server{store: st, opts: opts, log: opts.Logger, actions: map[string]store.Action{}, pages: map[string]store.Action{}, nudge: make(chan struct{}, 1),
-		api:     wxapi.New(st, wxapi.Options{TokenDailyQuota: opts.TokenDailyQuota, Logger: opts.Logger, BaseURL: opts.BaseURL}),
+		api: wxapi.New(st, apiOpts), metrics: m,
 		limiter: newIPLimiter(opts.PasswordAttempts, opts.PasswordRefill, st.Now)}
 	st.SetJournalLogger(opts.Logger)
 	s.sbapi = sandboxapi.New(st, opts.Logger)

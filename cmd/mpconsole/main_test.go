@@ -96,7 +96,8 @@ func TestSubcommandHelp(t *testing.T) {
 		want []string
 	}{
 		{[]string{"serve", "--help"}, []string{"-addr", "MPCONSOLE_ADDR", "-db", "MPCONSOLE_DB", "-base-url", "MPCONSOLE_BASE_URL", "-smtp", "MPCONSOLE_SMTP",
-			"-mail-from", "MPCONSOLE_MAIL_FROM", "-secret-key-file", "MPCONSOLE_SECRET_KEY", "-session-idle", "MPCONSOLE_SESSION_IDLE", "-session-max", "MPCONSOLE_SESSION_MAX"}},
+			"-mail-from", "MPCONSOLE_MAIL_FROM", "-secret-key-file", "MPCONSOLE_SECRET_KEY", "-session-idle", "MPCONSOLE_SESSION_IDLE", "-session-max", "MPCONSOLE_SESSION_MAX",
+			"-metrics", "MPCONSOLE_METRICS"}},
 		{[]string{"rekey", "--help"}, []string{"-new-key-file", "-secret-key-file", "-db"}},
 		{[]string{"ops", "grant", "--help"}, []string{"WECHAT_ID", "-db"}},
 		{[]string{"ops", "--help"}, []string{"grant", "revoke"}},
@@ -162,7 +163,8 @@ func TestUsageErrors(t *testing.T) {
 		t.Fatalf("no command: %v", err)
 	}
 	for key, v := range map[string]string{"MPCONSOLE_FREEZE_DELAY": "10 minutes", "MPCONSOLE_TOKEN_DAILY_QUOTA": "many",
-		"MPCONSOLE_SESSION_IDLE": "half a day", "MPCONSOLE_SECRET_KEY": "too-short", "MPCONSOLE_PPROF": "0.0.0.0:6060"} {
+		"MPCONSOLE_SESSION_IDLE": "half a day", "MPCONSOLE_SECRET_KEY": "too-short", "MPCONSOLE_PPROF": "0.0.0.0:6060",
+		"MPCONSOLE_METRICS": "sometimes"} {
 		if _, _, err := cli(t.Context(), map[string]string{key: v}, "serve"); !errors.As(err, new(usageError)) || !strings.Contains(err.Error(), key) {
 			t.Errorf("%s=%q: %v, want a usage error naming it", key, v, err)
 		}

@@ -44,6 +44,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	sessionMax := fs.Duration("session-max", maxDefault, "a session ends this long after sign-in, however busy (env MPCONSOLE_SESSION_MAX)")
+	metricsDefault, err := envParsed(getenv, "MPCONSOLE_METRICS", false, strconv.ParseBool)
+	if err != nil {
+		return err
+	}
+	metrics := fs.Bool("metrics", metricsDefault, "serve Prometheus metrics at /metrics: requests by route and status, API calls by endpoint and errcode, database pools, Go runtime (env MPCONSOLE_METRICS=true; default: off, /metrics is an unknown page)")
 	demo := fs.Bool("demo", false, "seed a demo account with a person in every role into an empty database, and print how to sign in")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
@@ -107,7 +112,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		*base = url
 	}
 	srv := web.New(st, master, web.Options{BaseURL: *base, SMTP: *smtpAddr, MailFrom: *mailFrom, Logger: logger, TrustProxy: proxies,
-		TokenDailyQuota: *quota, FreezeDelay: *freezeDelay, SessionIdle: *sessionIdle, SessionMax: *sessionMax})
+		TokenDailyQuota: *quota, FreezeDelay: *freezeDelay, SessionIdle: *sessionIdle, SessionMax: *sessionMax, Metrics: *metrics})
 	fmt.Fprintf(stdout, "mpconsole is serving %s (database %s)\n", url, *db)
 	fmt.Fprintf(stdout, "First run? Create a WeChat identity at %s/wx/signup, then register an account at %s/register.\n", url, url)
 	if *demo {

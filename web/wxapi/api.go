@@ -44,6 +44,8 @@ type Options struct {
 	Logger *slog.Logger
 	// BaseURL is the server's absolute root (--base-url), which mini-program codes hold.
 	BaseURL string
+	// Observe, when set, is told each journaled call's endpoint and errcode (observe.go).
+	Observe func(endpoint, errcode string)
 }
 
 // API answers the WeChat-compatible endpoints from the store.
@@ -54,6 +56,8 @@ type API struct {
 	baseURL string
 	// paths are the endpoints quota/get knows, read from the routes once mounted.
 	paths map[string]bool
+	// onCall is Options.Observe.
+	onCall func(endpoint, errcode string)
 }
 
 // New builds the API around a store.
@@ -64,7 +68,7 @@ func New(st *store.Store, opts Options) *API {
 	if opts.TokenDailyQuota <= 0 {
 		opts.TokenDailyQuota = DefaultTokenDailyQuota
 	}
-	return &API{store: st, log: opts.Logger, quota: opts.TokenDailyQuota, baseURL: opts.BaseURL}
+	return &API{store: st, log: opts.Logger, quota: opts.TokenDailyQuota, baseURL: opts.BaseURL, onCall: opts.Observe}
 }
 
 // Mount registers the API's groups on e (groups without middleware, so Echo adds no

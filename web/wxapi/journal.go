@@ -124,6 +124,7 @@ func (a *API) Journal(next echo.HandlerFunc) echo.HandlerFunc {
 		e.Finish = func(e *store.JournalEntry) {
 			e.RequestURL, e.RequestBody = maskQuery(query), clip(maskJSON(raw))
 			e.ResponseBody, e.ErrCode = answerText(ct, size, rec.body.Bytes())
+			a.observe(e)
 		}
 		e.AccountID = AccountID(c)
 		if refusal := journalReason(c); refusal != nil {
