@@ -201,12 +201,30 @@ func (s *Store) writeJournal(ctx context.Context, insert *sql.Stmt, batch []Jour
 	})
 }
 
-// pruneJournal deletes the entries from before (JournalKeep before the newest).
+// journalPruneChunk is how many of the oldest rows one prune transaction looks at, so a
+// prune never holds the writer for long.
+const journalPruneChunk = 5000
+
+// pruneJournal deletes the entries from before (JournalKeep before the newest), oldest
+// first by id: rows are written in the order the calls came, so the old ones are a prefix
+// of the table and no index on the time is needed (each insert would pay for one). A row
+// written a little out of order waits for the next prune.
 func (s *Store) pruneJournal(ctx context.Context, before time.Time) error {
-	return s.withTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM api_journal WHERE at < ?`, fmtTime(before))
-		return err
-	})
+	for {
+		var n int64
+		err := s.withTx(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, `DELETE FROM api_journal
+				WHERE id IN (SELECT id FROM api_journal ORDER BY id LIMIT ?) AND at < ?`, journalPruneChunk, fmtTime(before))
+			if err != nil {
+				return fmt.Errorf("prune journal: %w", err)
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
+		if err != nil || n < journalPruneChunk {
+			return err
+		}
+	}
 }
 
 // JournalQuery narrows a search of the journal; zero fields do not narrow.

@@ -288,3 +288,23 @@ func TestRefusalReasonsOfLimits(t *testing.T) {
 	_, err = e.st.CodeToSession(ctx, e.call(), codes[100])
 	wantReason(t, err, 45011, ReasonCodeMinuteQuota, map[string]string{"Limit": "100"})
 }
+
+// The prune deletes old entries in chunks of 5,000 oldest first, however many there are,
+// and keeps every newer one.
+func TestJournalPruneInChunks(t *testing.T) {
+	e := newCredEnv(t)
+	for i := range 12000 {
+		e.st.Journal(e.journalEntry(fmt.Sprintf("%08x-cccccccc-cccccccc", i), "/cgi-bin/token", 0))
+		if (i+1)%JournalBatch == 0 {
+			e.st.FlushJournal()
+		}
+	}
+	e.st.FlushJournal()
+	e.advance(time.Minute)
+	e.st.Journal(e.journalEntry("ffffffff-cccccccc-cccccccc", "/cgi-bin/token", 0))
+	e.st.FlushJournal()
+	must(t, e.st.pruneJournal(t.Context(), e.clock.Now().Add(-30*time.Second)))
+	if n := e.count(`SELECT count(*) FROM api_journal`); n != 1 {
+		t.Errorf("%d entries after pruning 12,000 old ones, want the 1 new one", n)
+	}
+}
