@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -203,5 +204,34 @@ func TestSandboxOpenAPIValid(t *testing.T) {
 	}
 	if err := doc.Validate(context.Background()); err != nil {
 		t.Fatalf("openapi.json: %v", err)
+	}
+}
+
+// The issue's "done when": a developer reproduces "the token call failed with 45009 at
+// 10:00 tomorrow" — move the account's clock to tomorrow 10:00 China time, set a rule, make
+// the call, and the journal says why.
+func TestReproduceTomorrowsFault(t *testing.T) {
+	e := newAPIEnv(t)
+	tok, _ := sandboxToken(t, e.console(e.acct, e.admin), "laptop", false)
+	wantSB(t, "to midnight", e.sb(t, "POST", "/sandbox/v1/clock", tok, map[string]any{"to": "next_midnight"}), http.StatusOK, "")
+	r := e.sb(t, "POST", "/sandbox/v1/clock", tok, map[string]any{"advance_seconds": 10 * 3600})
+	wantSB(t, "to 10:00", r, http.StatusOK, "")
+	cst := time.FixedZone("CST", 8*3600)
+	// The test clock stands at 2026-03-10 17:00 in China: tomorrow 10:00 is 2026-03-11 10:00.
+	if now, err := time.Parse(time.RFC3339, fmt.Sprint(r.Body["now"])); err != nil || !now.Equal(time.Date(2026, 3, 11, 10, 0, 0, 0, cst)) {
+		t.Fatalf("the clock says %v (%v), want 2026-03-11 10:00 China time", r.Body["now"], err)
+	}
+	wantSB(t, "rule", e.sb(t, "POST", "/sandbox/v1/faults", tok, map[string]any{"endpoint": "/cgi-bin/token", "kind": "errcode", "errcode": 45009, "count": 1}), http.StatusCreated, "")
+	got := e.apiGet(t, tokenURL(e.acct.AppID, e.secret))
+	if got.ErrCode != 45009 {
+		t.Fatalf("the token call at 10:00 tomorrow: %s, want 45009", got.Raw)
+	}
+	r = e.sb(t, "GET", "/sandbox/v1/journal?endpoint=/cgi-bin/token&errcode=45009", tok, nil)
+	es, _ := r.Body["entries"].([]any)
+	if len(es) != 1 {
+		t.Fatalf("journal: %s", r.Raw)
+	}
+	if why := fmt.Sprint(es[0].(map[string]any)["reason_text"]); !strings.Contains(why, "45009") || !strings.Contains(why, "rule") {
+		t.Errorf("the journal says %q, want the rule that injected 45009", why)
 	}
 }
