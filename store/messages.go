@@ -218,8 +218,14 @@ type NoticeLine struct {
 // Notices lists person's service notifications for /wx/notices, newest first, at most
 // NoticeLimit.
 func (s *Store) Notices(ctx context.Context, personID int64) ([]Notice, error) {
+	return s.notices(ctx, personID, 0)
+}
+
+// notices is Notices from every mini program (accountID 0) or from one.
+func (s *Store) notices(ctx context.Context, personID, accountID int64) ([]Notice, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT n.id, a.appid, a.name, n.tid, n.title, n.lines, n.page, n.state, n.lang, n.sent_at
-		FROM notices n JOIN accounts a ON a.id = n.account_id WHERE n.person_id = ? ORDER BY n.id DESC LIMIT ?`, personID, NoticeLimit)
+		FROM notices n JOIN accounts a ON a.id = n.account_id WHERE n.person_id = ?1 AND (?2 = 0 OR n.account_id = ?2)
+		ORDER BY n.id DESC LIMIT ?3`, personID, accountID, NoticeLimit)
 	if err != nil {
 		return nil, fmt.Errorf("notices of %d: %w", personID, err)
 	}

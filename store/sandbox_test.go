@@ -308,3 +308,33 @@ func TestJournalPruneInChunks(t *testing.T) {
 		t.Errorf("%d entries after pruning 12,000 old ones, want the 1 new one", n)
 	}
 }
+
+// The automation API reads a person's notices from the token's mini program only, however
+// many newer ones other mini programs sent: 150 from another app do not hide this app's.
+func TestSandboxNoticesOfOneApp(t *testing.T) {
+	e := newCredEnv(t)
+	other := newFixtureAccount(e)
+	insert := func(account int64, title string) {
+		_, err := e.st.write.Exec(`INSERT INTO notices (person_id, account_id, tid, title, lines, page, state, lang, sent_at)
+			VALUES (?, ?, 1, ?, '[]', '', 'formal', 'zh_CN', ?)`, e.admin.ID, account, title, fmtTime(e.clock.Now()))
+		must(t, err)
+	}
+	insert(e.acct.ID, "ours")
+	for range 150 {
+		insert(other, "theirs")
+	}
+	got, err := e.st.SandboxNotices(t.Context(), e.acct.ID, e.admin.WechatID)
+	must(t, err)
+	if len(got) != 1 || got[0].Title != "ours" {
+		t.Errorf("notices of the app: %d, want the 1 it sent", len(got))
+	}
+}
+
+// newFixtureAccount is a second account row with the same administrator.
+func newFixtureAccount(e *credEnv) int64 {
+	res, err := e.st.write.Exec(`INSERT INTO accounts (email, password_hash, step, admin_person_id, appid, name, created_at)
+		VALUES ('other@example.com', 'x', 'done', ?, 'wx00000000000000ff', 'other', ?)`, e.admin.ID, fmtTime(e.clock.Now()))
+	must(e.t, err)
+	id, _ := res.LastInsertId()
+	return id
+}

@@ -110,21 +110,15 @@ func (s *Store) SandboxSubscribe(ctx context.Context, accountID int64, wechatID,
 }
 
 // SandboxNotices are the person's service notifications from the account's mini program
-// only, newest first.
+// only, newest first, at most NoticeLimit.
 func (s *Store) SandboxNotices(ctx context.Context, accountID int64, wechatID string) ([]Notice, error) {
-	p, appid, err := s.sandboxTarget(ctx, accountID, wechatID)
+	p, _, err := s.sandboxTarget(ctx, accountID, wechatID)
 	if err != nil {
 		return nil, err
 	}
-	all, err := s.Notices(ctx, p.ID)
-	if err != nil {
-		return nil, err
+	out, err := s.notices(ctx, p.ID, accountID)
+	if out == nil && err == nil {
+		out = []Notice{}
 	}
-	out := []Notice{}
-	for _, n := range all {
-		if n.AppID == appid {
-			out = append(out, n)
-		}
-	}
-	return out, nil
+	return out, err
 }
