@@ -99,10 +99,12 @@ func (s *Store) authorizeCall(ctx context.Context, tx *sql.Tx, call APICall) (in
 		return id, refusal
 	case r.frozenAt(s.nowFor(id)):
 		return id, refuse(APISecretFrozen, ReasonSecretFrozen, "At", clockText(r.changesAt))
-	case !IPAllowed(entries, call.IP) && mode.String != WhitelistLogOnly:
-		return id, ipRefusal(entries, call)
 	case !IPAllowed(entries, call.IP):
-		call.note(&Refusal{Code: APIIPNotAllowed, Reason: ReasonIPLogOnly, Args: ipRefusal(entries, call).Args})
+		refusal := ipRefusal(entries, call)
+		if mode.String != WhitelistLogOnly {
+			return id, refusal
+		}
+		call.note(&Refusal{Code: APIIPNotAllowed, Reason: ReasonIPLogOnly, Args: refusal.Args})
 	}
 	return id, s.noteSecretUse(ctx, tx, id, use)
 }

@@ -154,15 +154,6 @@ func answerText(ct string, size int64, body []byte) (string, int) {
 	if strings.HasPrefix(ct, "image/") {
 		return fmt.Sprintf("(%s, %d bytes)", ct, size), 0
 	}
-	if !json.Valid(body) {
-		return clip(string(body)), 0
-	}
-	if out, code, ok := maskFast(body); ok {
-		return clip(out), code
-	}
-	var out struct {
-		ErrCode int `json:"errcode"`
-	}
-	json.Unmarshal(body, &out)
-	return clip(maskJSON(body)), out.ErrCode
+	out, code := maskBody(body)
+	return clip(out), code
 }

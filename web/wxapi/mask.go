@@ -17,21 +17,35 @@ import (
 // that is not JSON, is kept byte for byte as it came (the API's bodies with secrets are
 // all JSON).
 func maskJSON(raw []byte) string {
+	out, _ := maskBody(raw)
+	return out
+}
+
+// maskBody is maskJSON with the body's top-level errcode (0 when it has none or is not
+// JSON), read on the same pass.
+func maskBody(raw []byte) (string, int) {
 	if !json.Valid(raw) {
-		return string(raw)
+		return string(raw), 0
 	}
-	if out, _, ok := maskFast(raw); ok {
-		return out
+	if out, code, ok := maskFast(raw); ok {
+		return out, code
 	}
 	var v any
-	if json.Unmarshal(raw, &v) != nil || !maskValue(v) {
-		return string(raw)
+	json.Unmarshal(raw, &v)
+	code := 0
+	if m, ok := v.(map[string]any); ok {
+		if f, ok := m["errcode"].(float64); ok {
+			code = int(f)
+		}
+	}
+	if !maskValue(v) {
+		return string(raw), code
 	}
 	out, err := json.Marshal(v)
 	if err != nil {
-		return string(raw)
+		return string(raw), code
 	}
-	return string(out)
+	return string(out), code
 }
 
 // maskFast masks the string values of maskedKeys in valid JSON that holds no backslash

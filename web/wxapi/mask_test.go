@@ -3,6 +3,7 @@ package wxapi
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -66,6 +67,9 @@ func TestMaskFastAgreesWithDecoding(t *testing.T) {
 	}
 	if got := maskJSON([]byte(`{"s\u0065cret":"abcdefgh"}`)); got != `{"secret":"****efgh"}` {
 		t.Errorf("escaped key masked as %s", got)
+	}
+	if got, code := maskBody([]byte(`{"errcode":40125,"errmsg":"a \"quoted\" word","code":"abcdefgh"}`)); code != 40125 || !strings.Contains(got, `"code":"****efgh"`) {
+		t.Errorf("a body with an escape: errcode %d, masked as %s", code, got)
 	}
 	if got := maskJSON([]byte(`secret=abcdefgh`)); got != `secret=abcdefgh` {
 		t.Errorf("a body that is not JSON changed: %s", got)
