@@ -338,3 +338,38 @@ func newFixtureAccount(e *credEnv) int64 {
 	id, _ := res.LastInsertId()
 	return id
 }
+
+// A token's last use is written at most once a minute, like a secret's: a second call
+// within the minute leaves it, one a minute later moves it; a revoked token is refused.
+func TestSandboxTokenLastUseOncePerMinute(t *testing.T) {
+	e := newCredEnv(t)
+	ctx := t.Context()
+	key, err := e.st.CreateSandboxToken(ctx, e.acct.ID, e.admin.ID, "CI")
+	must(t, err)
+	token, err := e.st.TakeOneTime(ctx, OneTimeSandboxToken, key, e.acct.ID)
+	must(t, err)
+	used := func() time.Time {
+		ts, err := e.st.SandboxTokens(ctx, e.acct.ID)
+		must(t, err)
+		return ts[0].LastUsedAt
+	}
+	first := e.clock.Now()
+	for _, step := range []time.Duration{0, 59 * time.Second, time.Second} {
+		e.advance(step)
+		if id, err := e.st.CheckSandboxToken(ctx, token); err != nil || id != e.acct.ID {
+			t.Fatalf("check after %v: %d, %v", step, id, err)
+		}
+		if want := first; step == time.Second {
+			if want = e.clock.Now(); !used().Equal(want) {
+				t.Errorf("a minute on, last used %v, want %v", used(), want)
+			}
+		} else if !used().Equal(want) {
+			t.Errorf("within the minute, last used %v, want %v", used(), want)
+		}
+	}
+	ts, _ := e.st.SandboxTokens(ctx, e.acct.ID)
+	must(t, e.st.RevokeSandboxToken(ctx, e.acct.ID, e.admin.ID, ts[0].ID))
+	if _, err := e.st.CheckSandboxToken(ctx, token); !errors.Is(err, ErrSandboxToken) {
+		t.Errorf("a revoked token: %v, want ErrSandboxToken", err)
+	}
+}
