@@ -24,13 +24,14 @@ func boolText(b bool) string { return strconv.FormatBool(b) }
 // stampSeconds is a journal time: China time to the second.
 func stampSeconds(t time.Time) string { return t.In(store.CalendarZone).Format("2006-01-02 15:04:05") }
 
-// reasonData hands a refusal's values to its catalog text.
-func reasonData(args map[string]string) map[string]any {
-	out := make(map[string]any, len(args))
-	for k, v := range args {
-		out[k] = v
+// ReasonText is a journal entry's refusal reason in words, in ctx's language: the
+// sandbox page and the automation API both say it so.
+func ReasonText(ctx context.Context, e store.JournalEntry) string {
+	data := make(map[string]any, len(e.ReasonArgs))
+	for k, v := range e.ReasonArgs {
+		data[k] = v
 	}
-	return out
+	return T(ctx, "journal.reason."+e.Reason, data)
 }
 
 // faultAnswer says what a rule answers: its errcode, or the broken answer.

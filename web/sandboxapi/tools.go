@@ -190,11 +190,7 @@ func (a *API) Journal(c echo.Context) error {
 			CostMS: e.CostMS, Status: e.Status, ErrCode: e.ErrCode, RequestURL: e.RequestURL, RequestBody: e.RequestBody,
 			ResponseBody: e.ResponseBody, Reason: e.Reason, ReasonArgs: e.ReasonArgs, FaultRule: e.FaultRule}
 		if e.Reason != "" {
-			data := map[string]any{}
-			for k, v := range e.ReasonArgs {
-				data[k] = v
-			}
-			b.ReasonText = views.T(en, "journal.reason."+e.Reason, data)
+			b.ReasonText = views.ReasonText(en, e)
 		}
 		out = append(out, b)
 	}
