@@ -66,6 +66,14 @@ func (s *Store) nowFor(accountID int64) time.Time {
 // NowFor is the account's time for pages that show it (the moved-clock banner, dates).
 func (s *Store) NowFor(accountID int64) time.Time { return s.nowFor(accountID) }
 
+// ClocksMoved tells whether any account's clock is moved: when none is, a page need not
+// look up whose clock to show (as FaultsActive spares the API its fault lookup).
+func (s *Store) ClocksMoved() bool {
+	s.clocks.mu.RLock()
+	defer s.clocks.mu.RUnlock()
+	return len(s.clocks.m) > 0
+}
+
 // ClockOffset is how far the account's clock runs ahead; 0 when it is not moved.
 func (s *Store) ClockOffset(accountID int64) time.Duration { return s.clocks.get(accountID) }
 

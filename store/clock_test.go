@@ -13,7 +13,13 @@ func TestAccountClock(t *testing.T) {
 	e := newCredEnv(t)
 	ctx := t.Context()
 	wall := e.clock.Now() // 2026-03-10 09:00 UTC = 17:00 China time
+	if e.st.ClocksMoved() {
+		t.Error("a clock is moved before any move")
+	}
 	must(t, e.st.AdvanceClock(ctx, e.acct.ID, 0, 2*time.Hour))
+	if !e.st.ClocksMoved() {
+		t.Error("no clock is moved after advancing one")
+	}
 	if got := e.st.NowFor(e.acct.ID); !got.Equal(wall.Add(2 * time.Hour)) {
 		t.Errorf("after advancing 2 hours: %v, want %v", got, wall.Add(2*time.Hour))
 	}
@@ -41,6 +47,9 @@ func TestAccountClock(t *testing.T) {
 		t.Errorf("after loading the clocks again: %v, want %v", got, want)
 	}
 	must(t, e.st.ResetClock(ctx, e.acct.ID, 0))
+	if e.st.ClocksMoved() {
+		t.Error("a clock is still moved after the only one was reset")
+	}
 	if got, off := e.st.NowFor(e.acct.ID), e.st.ClockOffset(e.acct.ID); !got.Equal(wall) || off != 0 {
 		t.Errorf("after reset: %v (offset %v), want the wall clock", got, off)
 	}

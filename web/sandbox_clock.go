@@ -111,7 +111,7 @@ func (s *Server) clockBanner(accountID int64, link bool) *views.ClockView {
 // and developers.
 func (s *Server) simulatorClock(c echo.Context) error {
 	appid := c.Param("appid")
-	if appid == "" {
+	if appid == "" || !s.store.ClocksMoved() {
 		return nil
 	}
 	ctx := c.Request().Context()
