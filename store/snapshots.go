@@ -95,7 +95,12 @@ type Snapshot struct {
 	CreatedAt time.Time
 }
 
-// CreateSnapshot copies the account's sandbox state, read and stored in one transaction.
+// SnapshotKeep is how many snapshots an account keeps: a CI job that snapshots on every
+// run must not grow the database without end, so making one more deletes the oldest.
+const SnapshotKeep = 50
+
+// CreateSnapshot copies the account's sandbox state, read and stored in one transaction,
+// and deletes the account's snapshots older than its newest SnapshotKeep.
 func (s *Store) CreateSnapshot(ctx context.Context, accountID int64) (Snapshot, error) {
 	out := Snapshot{CreatedAt: s.nowFor(accountID)}
 	err := s.withTx(ctx, func(tx *sql.Tx) error {
@@ -111,8 +116,13 @@ func (s *Store) CreateSnapshot(ctx context.Context, accountID int64) (Snapshot, 
 		if err != nil {
 			return err
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO sandbox_snapshots (account_id, created_at, state) VALUES (?, ?, ?) RETURNING id`,
-			accountID, fmtTime(out.CreatedAt), string(b)).Scan(&out.ID)
+		if err := tx.QueryRowContext(ctx, `INSERT INTO sandbox_snapshots (account_id, created_at, state) VALUES (?, ?, ?) RETURNING id`,
+			accountID, fmtTime(out.CreatedAt), string(b)).Scan(&out.ID); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM sandbox_snapshots WHERE account_id = ?1 AND id NOT IN
+			(SELECT id FROM sandbox_snapshots WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2)`, accountID, SnapshotKeep)
+		return err
 	})
 	return out, err
 }

@@ -142,3 +142,38 @@ func TestRestoreRefusedWhilePeopleInUse(t *testing.T) {
 		t.Errorf("a refused restore changed the state:\n%v\nwas:\n%v", after, before)
 	}
 }
+
+// An account keeps its newest 50 snapshots: the 51st deletes the first, whose restore is
+// then not found, and another account's snapshots are not touched.
+func TestSnapshotsKeepTheNewest50(t *testing.T) {
+	e := newVerEnv(t, "personal").ready()
+	ctx := e.ctx
+	res, err := e.st.write.Exec(`INSERT INTO accounts (email, password_hash, step, admin_person_id, appid, name, created_at)
+		VALUES ('other@example.com', 'x', 'done', ?, 'wx00000000000000ff', 'other', ?)`, e.admin.ID, fmtTime(e.clock.Now()))
+	must(t, err)
+	otherID, _ := res.LastInsertId()
+	kept, err := e.st.CreateSnapshot(ctx, otherID)
+	must(t, err)
+	var ids []int64
+	for range 51 {
+		sn, err := e.st.CreateSnapshot(ctx, e.acct.ID)
+		must(t, err)
+		ids = append(ids, sn.ID)
+	}
+	var n int
+	must(t, e.st.read.QueryRow(`SELECT count(*) FROM sandbox_snapshots WHERE account_id = ?`, e.acct.ID).Scan(&n))
+	if n != 50 {
+		t.Errorf("%d snapshots kept after 51, want 50", n)
+	}
+	if err := e.st.RestoreSnapshot(ctx, e.acct.ID, ids[0]); !errors.Is(err, ErrNotFound) {
+		t.Errorf("restoring the first of 51 snapshots: %v, want ErrNotFound", err)
+	}
+	for _, id := range []int64{ids[1], ids[50]} {
+		if err := e.st.RestoreSnapshot(ctx, e.acct.ID, id); err != nil {
+			t.Errorf("restoring kept snapshot %d: %v", id, err)
+		}
+	}
+	if err := e.st.RestoreSnapshot(ctx, otherID, kept.ID); err != nil {
+		t.Errorf("another account's snapshot: %v", err)
+	}
+}
