@@ -197,11 +197,13 @@ func logQuery(ctx context.Context, tx *sql.Tx, accountID int64, f LogFilter, bef
 	where := []string{`l.account_id = ?`}
 	args := []any{accountID}
 	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+	p := Problems{}
 	if f.Action != "" {
-		if _, ok := opActionByCode(f.Action); !ok {
-			return "", nil, invalid("action", "action_invalid")
+		if _, ok := opActionByCode(f.Action); ok {
+			add(`l.action = ?`, f.Action)
+		} else {
+			p.Add("action", "action_invalid")
 		}
-		add(`l.action = ?`, f.Action)
 	}
 	if a := strings.TrimSpace(f.Actor); a != "" {
 		key, err := actorKey(ctx, tx, a)
@@ -210,7 +212,6 @@ func logQuery(ctx context.Context, tx *sql.Tx, accountID int64, f LogFilter, bef
 		}
 		add(`l.actor = ?`, key)
 	}
-	p := Problems{}
 	for _, d := range []struct {
 		field, day, cond string
 		next             bool

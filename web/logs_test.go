@@ -233,6 +233,14 @@ func TestLogsFilters(t *testing.T) {
 	if got := c.get("/logs?from=2026-13-01").errCode("from"); got != "date_invalid" {
 		t.Errorf("from error %q", got)
 	}
+	// Every bad filter is named at once, not one per try.
+	all := c.get("/logs?action=delete_everything&from=2026-13-01&to=yesterday")
+	wantStatus(t, all, http.StatusUnprocessableEntity)
+	for field, code := range map[string]string{"action": "action_invalid", "from": "date_invalid", "to": "date_invalid"} {
+		if got := all.errCode(field); got != code {
+			t.Errorf("three bad filters: %s error %q, want %q", field, got, code)
+		}
+	}
 }
 
 // A page cursor that is not a row of this account is 404, not someone else's log.
