@@ -18,6 +18,12 @@ func isFragment(c echo.Context) bool {
 	return h.Get("HX-Request") == "true" && h.Get("HX-Boosted") != "true"
 }
 
+// isDialogFetch tells app.js fetching a DialogLink's page to show it in a dialog (htmx's
+// HX-Request with X-Dialog): the answer is then the <dialog> alone.
+func isDialogFetch(c echo.Context) bool {
+	return isFragment(c) && c.Request().Header.Get("X-Dialog") == "true"
+}
+
 type layout func(title string, body templ.Component) templ.Component
 
 // The HTML surfaces of SPEC §1.
@@ -53,6 +59,17 @@ func page(c echo.Context, status int, title string, comp templ.Component) error 
 	c.Response().Header().Set("Cache-Control", "no-store")
 	c.Response().WriteHeader(status)
 	return comp.Render(c.Request().Context(), c.Response())
+}
+
+// dialogOrPage answers a DialogLink's page: the page without JavaScript (or to an htmx
+// navigation), the dialog alone to app.js's fetch, which shows it over the page it came
+// from.
+func dialogOrPage(c echo.Context, title string, pageComp, dialog templ.Component) error {
+	c.Response().Header().Add("Vary", "X-Dialog")
+	if isDialogFetch(c) {
+		pageComp = dialog
+	}
+	return page(c, http.StatusOK, title, pageComp)
 }
 
 // seeOther ends a successful form post: 303 for a browser, HX-Redirect for htmx.
