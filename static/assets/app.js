@@ -40,9 +40,9 @@
   }
 
   // Dialogs: a link with data-dialog opens that <dialog> modal instead of its page (fetched
-  // from the page when it is not there, see fetchDialog); one
-  // drawn open by the server (a failed post) becomes modal too; data-close-dialog (a link
-  // back, without JavaScript) closes the dialog it is in.
+  // from that page when it is not in this one: fetchDialog); one drawn open by the server
+  // (a failed post) becomes modal too; data-close-dialog (a link back, without JavaScript)
+  // closes the dialog it is in.
   function upgradeDialogs(root) {
     root.querySelectorAll("dialog[open]").forEach(function (d) {
       if (d.matches(":modal")) return;
