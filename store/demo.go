@@ -140,7 +140,7 @@ func (c *demoClock) now() time.Time { return c.t }
 // withClock is the store read through another clock: the demo moves it through the past
 // month so that the store's own functions write the history.
 func (s *Store) withClock(now func() time.Time) *Store {
-	c := &Store{write: s.write, read: s.read, counters: s.counters, wr: s.wr, journal: s.journal, clocks: s.clocks, Now: now}
+	c := &Store{write: s.write, read: s.read, jwrite: s.jwrite, jread: s.jread, counters: s.counters, wr: s.wr, journal: s.journal, clocks: s.clocks, Now: now}
 	c.ring.Store(s.ring.Load())
 	return c
 }

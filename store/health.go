@@ -23,8 +23,10 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // PoolCollectors are Prometheus collectors of the write connection's and the read pool's
-// statistics (open, in use, idle, waits), labelled db_name "write" and "read", for the
-// server's metrics: the pools themselves stay inside the store.
+// statistics (open, in use, idle, waits), labelled db_name "write" and "read", and of the
+// request journal's two ("journal_write", "journal_read"), for the server's metrics: the
+// pools themselves stay inside the store.
 func (s *Store) PoolCollectors() []prometheus.Collector {
-	return []prometheus.Collector{collectors.NewDBStatsCollector(s.write, "write"), collectors.NewDBStatsCollector(s.read, "read")}
+	return []prometheus.Collector{collectors.NewDBStatsCollector(s.write, "write"), collectors.NewDBStatsCollector(s.read, "read"),
+		collectors.NewDBStatsCollector(s.jwrite, "journal_write"), collectors.NewDBStatsCollector(s.jread, "journal_read")}
 }

@@ -71,13 +71,13 @@ type journalWriter struct {
 	// writing serializes flushes (the ticker's, a full batch's, Flush and Close).
 	writing   sync.Mutex
 	lastPrune time.Time
-	// insert is prepared once on the write connection (parsing is much of a short
-	// statement's cost in SQLite); each batch uses it through tx.StmtContext.
+	// insert is prepared once on the journal's write connection (parsing is much of a
+	// short statement's cost in SQLite); each batch uses it through tx.StmtContext.
 	insert *sql.Stmt
 }
 
 func newJournalWriter(ctx context.Context, st *Store) (*journalWriter, error) {
-	insert, err := st.write.PrepareContext(ctx, sqlJournalInsert)
+	insert, err := st.jwrite.PrepareContext(ctx, sqlJournalInsert)
 	if err != nil {
 		return nil, fmt.Errorf("prepare journal insert: %w", err)
 	}
@@ -178,27 +178,64 @@ func (s *Store) FlushJournal() { s.journal.flush() }
 // SetJournalLogger sets where the journal writer reports failures.
 func (s *Store) SetJournalLogger(l *slog.Logger) { s.journal.log.Store(l) }
 
-const sqlJournalInsert = `INSERT OR IGNORE INTO api_journal (rid, account_id, at, method, endpoint, client_ip, cost_ms, status, errcode,
-	request_url, request_body, response_body, reason, reason_args, fault_rule)
-	VALUES (?1, COALESCE(NULLIF(?2, 0), (SELECT id FROM accounts WHERE appid = NULLIF(?3, ''))), ?4, ?5, ?6, ?7, ?8, ?9, ?10,
-	?11, ?12, ?13, ?14, ?15, NULLIF(?16, 0))`
+const sqlJournalInsert = `INSERT OR IGNORE INTO api_journal (` + journalColumnList + `)
+	VALUES (?1, NULLIF(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULLIF(?15, 0))`
 
-// writeJournal inserts a batch in one transaction.
+// writeJournal inserts a batch in one transaction of the journal's file. An entry that
+// named only an AppID gets its account from the database first (a read, outside the
+// journal's transaction).
 func (s *Store) writeJournal(ctx context.Context, insert *sql.Stmt, batch []JournalEntry) error {
-	return s.withTx(ctx, func(tx *sql.Tx) error {
-		st := tx.StmtContext(ctx, insert)
-		for _, e := range batch {
-			if e.Finish != nil {
-				e.Finish(&e)
-			}
-			args, _ := json.Marshal(e.ReasonArgs)
-			if _, err := st.ExecContext(ctx, e.Rid, e.AccountID, e.AppID, fmtTime(e.At), e.Method, e.Endpoint, e.ClientIP, e.CostMS,
-				e.Status, e.ErrCode, e.RequestURL, e.RequestBody, e.ResponseBody, e.Reason, string(args), e.FaultRule); err != nil {
-				return fmt.Errorf("journal %s: %w", e.Rid, err)
-			}
+	for i := range batch {
+		if f := batch[i].Finish; f != nil {
+			f(&batch[i])
+			batch[i].Finish = nil
 		}
-		return nil
-	})
+	}
+	accounts, err := s.accountsOfAppIDs(ctx, batch)
+	if err != nil {
+		return err
+	}
+	tx, err := s.jwrite.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin journal batch: %w", err)
+	}
+	defer tx.Rollback()
+	st := tx.StmtContext(ctx, insert)
+	for _, e := range batch {
+		if e.AccountID == 0 {
+			e.AccountID = accounts[e.AppID]
+		}
+		args, _ := json.Marshal(e.ReasonArgs)
+		if _, err := st.ExecContext(ctx, e.Rid, e.AccountID, fmtTime(e.At), e.Method, e.Endpoint, e.ClientIP, e.CostMS,
+			e.Status, e.ErrCode, e.RequestURL, e.RequestBody, e.ResponseBody, e.Reason, string(args), e.FaultRule); err != nil {
+			return fmt.Errorf("journal %s: %w", e.Rid, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// accountsOfAppIDs maps the AppIDs that the batch's entries named without an account to
+// their accounts; an AppID no account has maps to 0 (its entries keep no account).
+func (s *Store) accountsOfAppIDs(ctx context.Context, batch []JournalEntry) (map[string]int64, error) {
+	var out map[string]int64
+	for _, e := range batch {
+		if e.AccountID != 0 || e.AppID == "" {
+			continue
+		}
+		if _, seen := out[e.AppID]; seen {
+			continue
+		}
+		if out == nil {
+			out = map[string]int64{}
+		}
+		var id int64
+		err := s.read.QueryRowContext(ctx, `SELECT id FROM accounts WHERE appid = ?`, e.AppID).Scan(&id)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("account of %s: %w", e.AppID, err)
+		}
+		out[e.AppID] = id
+	}
+	return out, nil
 }
 
 // journalPruneChunk is how many of the oldest rows one prune transaction looks at, so a
@@ -212,16 +249,12 @@ const journalPruneChunk = 5000
 func (s *Store) pruneJournal(ctx context.Context, before time.Time) error {
 	for {
 		var n int64
-		err := s.withTx(ctx, func(tx *sql.Tx) error {
-			res, err := tx.ExecContext(ctx, `DELETE FROM api_journal
-				WHERE id IN (SELECT id FROM api_journal ORDER BY id LIMIT ?) AND at < ?`, journalPruneChunk, fmtTime(before))
-			if err != nil {
-				return fmt.Errorf("prune journal: %w", err)
-			}
-			n, err = res.RowsAffected()
-			return err
-		})
-		if err != nil || n < journalPruneChunk {
+		res, err := s.jwrite.ExecContext(ctx, `DELETE FROM api_journal
+			WHERE id IN (SELECT id FROM api_journal ORDER BY id LIMIT ?) AND at < ?`, journalPruneChunk, fmtTime(before))
+		if err != nil {
+			return fmt.Errorf("prune journal: %w", err)
+		}
+		if n, err = res.RowsAffected(); err != nil || n < journalPruneChunk {
 			return err
 		}
 	}
@@ -261,7 +294,7 @@ func (s *Store) SearchJournal(ctx context.Context, accountID int64, q JournalQue
 	if !q.To.IsZero() {
 		to = fmtTime(q.To)
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT `+journalColumns+` FROM api_journal WHERE account_id = ?1
+	rows, err := s.jread.QueryContext(ctx, `SELECT `+journalColumns+` FROM api_journal WHERE account_id = ?1
 		AND (?2 = '' OR rid = ?2) AND (?3 = '' OR endpoint = ?3) AND (NOT ?4 OR errcode = ?5)
 		AND at >= ?6 AND (?7 = '' OR at < ?7) ORDER BY at DESC, id DESC LIMIT ?8`,
 		accountID, q.Rid, q.Endpoint, hasCode, code, fmtTime(q.From), to, JournalLimit)
@@ -283,7 +316,7 @@ func (s *Store) SearchJournal(ctx context.Context, accountID int64, q JournalQue
 // JournalEntryOf is the entry of rid: ErrNotFound when there is none or it is older than
 // JournalKeep (not yet pruned), ErrForbidden when it is another account's.
 func (s *Store) JournalEntryOf(ctx context.Context, accountID int64, rid string) (JournalEntry, error) {
-	e, err := scanJournal(s.read.QueryRowContext(ctx, `SELECT `+journalColumns+` FROM api_journal WHERE rid = ?`, rid))
+	e, err := scanJournal(s.jread.QueryRowContext(ctx, `SELECT `+journalColumns+` FROM api_journal WHERE rid = ?`, rid))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return JournalEntry{}, ErrNotFound

@@ -81,15 +81,15 @@ func TestJournalKeptSevenDays(t *testing.T) {
 	}
 	e.st.Journal(e.journalEntry("00000002-bbbbbbbb-bbbbbbbb", "/cgi-bin/token", 0))
 	e.st.FlushJournal()
-	if n := e.count(`SELECT count(*) FROM api_journal`); n != 1 {
+	if n := e.journalRows(); n != 1 {
 		t.Errorf("%d entries after the prune, want only the new one", n)
 	}
 }
 
-// count reads one number from the test database.
-func (e *credEnv) count(q string, args ...any) int {
+// journalRows counts the rows in the request journal's file.
+func (e *credEnv) journalRows() int {
 	var n int
-	must(e.t, e.st.read.QueryRow(q, args...).Scan(&n))
+	must(e.t, e.st.jread.QueryRow(`SELECT count(*) FROM api_journal`).Scan(&n))
 	return n
 }
 
@@ -100,7 +100,7 @@ func TestJournalFullBatchFlushes(t *testing.T) {
 		e.st.Journal(e.journalEntry(fmt.Sprintf("%08x-cccccccc-cccccccc", i), "/cgi-bin/token", 0))
 	}
 	deadline := time.After(5 * time.Second)
-	for e.count(`SELECT count(*) FROM api_journal`) < 256 {
+	for e.journalRows() < 256 {
 		select {
 		case <-deadline:
 			t.Fatalf("a full batch of 256 was not written")
@@ -304,7 +304,7 @@ func TestJournalPruneInChunks(t *testing.T) {
 	e.st.Journal(e.journalEntry("ffffffff-cccccccc-cccccccc", "/cgi-bin/token", 0))
 	e.st.FlushJournal()
 	must(t, e.st.pruneJournal(t.Context(), e.clock.Now().Add(-30*time.Second)))
-	if n := e.count(`SELECT count(*) FROM api_journal`); n != 1 {
+	if n := e.journalRows(); n != 1 {
 		t.Errorf("%d entries after pruning 12,000 old ones, want the 1 new one", n)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -30,8 +31,10 @@ type Store struct {
 	counters *counterStmts
 	// wr commits the write transactions in batches (writer.go).
 	wr *groupWriter
-	// journal writes the sandbox's request journal in batches (journal.go).
-	journal *journalWriter
+	// journal writes the sandbox's request journal in batches (journal.go) into a file of
+	// its own (journaldb.go), through jwrite; jread reads it.
+	journal       *journalWriter
+	jwrite, jread *sql.DB
 	// clocks holds the moved sandbox clocks of accounts (clock.go).
 	clocks *clocks
 	// activeFaults counts the fault rules that may still answer a call (faults.go).
@@ -66,6 +69,17 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
+	jw, jr, err := openJournal(ctx, path)
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := moveJournalOut(ctx, w, path); err != nil {
+		w.Close()
+		jw.Close()
+		jr.Close()
+		return nil, err
+	}
 	r := openDB(dsn(path, false))
 	// All 8 stay open when idle: database/sql keeps 2 by default, so under load the
 	// others were closed and opened again (pragmas, schema, an empty statement cache).
@@ -75,13 +89,18 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		w.Close()
 		r.Close()
+		jw.Close()
+		jr.Close()
 		return nil, err
 	}
-	s := &Store{write: w, read: r, counters: counters, wr: newGroupWriter(w, counters), clocks: &clocks{m: map[int64]time.Duration{}}, Now: time.Now}
+	s := &Store{write: w, read: r, jwrite: jw, jread: jr, counters: counters, wr: newGroupWriter(w, counters),
+		clocks: &clocks{m: map[int64]time.Duration{}}, Now: time.Now}
 	if s.journal, err = newJournalWriter(ctx, s); err != nil {
 		counters.close()
 		w.Close()
 		r.Close()
+		jw.Close()
+		jr.Close()
 		return nil, err
 	}
 	if err := s.loadClocks(ctx); err != nil {
@@ -110,19 +129,16 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// Close writes the journal's last batch and closes both pools.
+// Close writes the journal's last batch and closes every pool.
 func (s *Store) Close() error {
 	s.journal.close()
 	s.counters.close()
-	rerr := s.read.Close()
-	if err := s.write.Close(); err != nil {
-		return err
-	}
-	return rerr
+	return errors.Join(s.write.Close(), s.read.Close(), s.jwrite.Close(), s.jread.Close())
 }
 
 // Backup writes a consistent copy of the live database to path (VACUUM INTO works while
-// the server keeps writing).
+// the server keeps writing). The request journal, a week of API calls kept for debugging
+// in a file of its own, is not part of it.
 func (s *Store) Backup(ctx context.Context, path string) error {
 	if _, err := s.read.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -55,11 +57,32 @@ func page(c echo.Context, status int, title string, comp templ.Component) error 
 	if !isFragment(c) {
 		comp = layoutFor(c.Request().URL.Path)(title, comp)
 	}
-	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
-	c.Response().Header().Set("Cache-Control", "no-store")
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= maxPooledPage {
+			pageBuffers.Put(buf)
+		}
+	}()
+	if err := comp.Render(c.Request().Context(), buf); err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	h.Set("Cache-Control", "no-store")
+	h.Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
 	c.Response().WriteHeader(status)
-	return comp.Render(c.Request().Context(), c.Response())
+	_, err := c.Response().Write(buf.Bytes())
+	return err
 }
+
+// A page is rendered whole into a buffer and then written at once, with its length: a
+// page written as it renders went out in 4 KB chunks, a system call each (a sixth of the
+// members page's CPU), and a rendering error half-way left half a page sent with its 200.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledPage is the largest buffer kept for the next page; a rare huge page's is let go.
+const maxPooledPage = 1 << 20
 
 // dialogOrPage answers a DialogLink's page: the page without JavaScript (or to an htmx
 // navigation), the dialog alone to app.js's fetch, which shows it over the page it came

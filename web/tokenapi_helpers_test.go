@@ -115,7 +115,8 @@ func (e *apiEnv) openid(p store.Person) string {
 	return id
 }
 
-// query reads one integer from the test database.
+// query reads one integer from the test database, with the request journal's file
+// attached (its api_journal table needs no prefix).
 func (e *env) query(q string, args ...any) int64 {
 	e.t.Helper()
 	db, err := sql.Open("sqlite", "file:"+e.dbPath()+"?_pragma=busy_timeout(5000)")
@@ -123,6 +124,10 @@ func (e *env) query(q string, args ...any) int64 {
 		e.t.Fatal(err)
 	}
 	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(`ATTACH DATABASE ? AS requests`, store.JournalPath(e.dbPath())); err != nil {
+		e.t.Fatal(err)
+	}
 	var n int64
 	if err := db.QueryRow(q, args...).Scan(&n); err != nil {
 		e.t.Fatalf("query %q: %v", q, err)
