@@ -20,12 +20,14 @@ type MembersView struct {
 	Notice     string // catalog id of what just succeeded; htmx answers carry it instead of a flash
 }
 
-// rolesForm is the roles form of row m: the failed attempt if it was this row's, else the
-// member's current roles.
-func (v MembersView) rolesForm(m store.Member) Form {
-	if v.Roles.V("member") == strconv.FormatInt(m.ID, 10) {
-		return v.Roles
-	}
+// rolesFailed tells whether the roles change that failed was row m's: that row, and only
+// that one, draws its dialog open with the errors.
+func (v MembersView) rolesFailed(m store.Member) bool {
+	return len(v.Roles.Errors) > 0 && v.Roles.V("member") == strconv.FormatInt(m.ID, 10)
+}
+
+// MemberRoles is the roles form of m as it stands, before any change.
+func MemberRoles(m store.Member) Form {
 	return Form{Values: map[string]string{"roles": m.Roles.String()}}
 }
 

@@ -137,18 +137,19 @@ func (s *Server) memberOf(c echo.Context, kind string) (store.Member, error) {
 	return store.Member{}, echo.ErrNotFound
 }
 
-// MemberRolesPage is the roles change on a page of its own (the dialog without
-// JavaScript).
+// MemberRolesPage is the roles change on a page of its own without JavaScript, and the
+// row's dialog that app.js fetches from it with.
 func (s *Server) MemberRolesPage(c echo.Context) error {
 	m, err := s.memberOf(c, store.KindProject)
 	if err != nil {
 		return err
 	}
-	f := views.Form{Values: map[string]string{"roles": m.Roles.String()}}
-	return page(c, http.StatusOK, title(c, "members.edit_roles_title"), views.MemberRolesPage(m, f))
+	f := views.MemberRoles(m)
+	return dialogOrPage(c, title(c, "members.edit_roles_title"), views.MemberRolesPage(m, f), views.RolesDialog(m, f, false))
 }
 
-// MemberProjectDeleteConfirm asks before removing a project member.
+// MemberProjectDeleteConfirm asks before removing a project member: on a page of its own,
+// or in the row's dialog that app.js fetches from it.
 func (s *Server) MemberProjectDeleteConfirm(c echo.Context) error {
 	return s.memberDeleteConfirm(c, store.KindProject)
 }
@@ -164,5 +165,5 @@ func (s *Server) memberDeleteConfirm(c echo.Context, kind string) error {
 		return err
 	}
 	confirm := views.MemberRemoveConfirm(c.Request().Context(), kind, m)
-	return page(c, http.StatusOK, confirm.Title, views.ConfirmActionPage(confirm))
+	return dialogOrPage(c, confirm.Title, views.ConfirmActionPage(confirm), views.ConfirmDialog("remove-"+strconv.FormatInt(m.ID, 10), confirm))
 }

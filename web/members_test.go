@@ -101,18 +101,26 @@ func TestMembersPageShowsThreeLists(t *testing.T) {
 	}
 }
 
-// The administrator sees every member form; a project member only the experience ones.
+// The administrator sees every member form; a project member only the experience ones. A
+// row's forms are in its dialog, which app.js fetches from the row's link.
 func TestMembersFormsFollowTheRole(t *testing.T) {
 	e := newEnv(t)
 	tm := newTeam(e)
-	adminForms := []string{`form[action="/members/project"]`, `form[action="/members/admin/transfer"]`,
-		`form[action$="/roles"]`, `form[action^="/members/project/"][action$="/delete"]`}
-	everyone := []string{`form[action="/members/experience"]`, `form[action^="/members/experience/"][action$="/delete"]`}
+	adminForms := []string{`form[action="/members/project"]`, `form[action="/members/admin/transfer"]`}
+	everyone := []string{`form[action="/members/experience"]`}
+	type rowForm struct{ link, form string } // a row's dialog link, and the form in its dialog
+	adminRows := []rowForm{
+		{`a[data-dialog][href$="/roles"]`, `form[action$="/roles"]`},
+		{`a[data-dialog][href^="/members/project/"][href$="/delete"]`, `form[action^="/members/project/"][action$="/delete"]`},
+	}
+	everyoneRows := []rowForm{{`a[data-dialog][href^="/members/experience/"][href$="/delete"]`, `form[action^="/members/experience/"][action$="/delete"]`}}
 	for _, p := range []store.Person{tm.admin, tm.operator, tm.developer, tm.analyst} {
-		r := e.console(tm.a, p).get("/members")
+		c := e.console(tm.a, p)
+		r := c.get("/members")
 		wantStatus(t, r, http.StatusOK)
+		isAdmin := p.ID == tm.admin.ID
 		for _, sel := range adminForms {
-			if r.hasSel(sel) != (p.ID == tm.admin.ID) {
+			if r.hasSel(sel) != isAdmin {
 				t.Errorf("%s: %s shown = %v", p.WechatID, sel, r.hasSel(sel))
 			}
 		}
@@ -121,6 +129,20 @@ func TestMembersFormsFollowTheRole(t *testing.T) {
 				t.Errorf("%s: %s missing", p.WechatID, sel)
 			}
 		}
+		rows := func(list []rowForm, want bool) {
+			for _, rf := range list {
+				link := r.doc.Find(rf.link).First()
+				if (link.Length() > 0) != want {
+					t.Errorf("%s: %s shown = %v", p.WechatID, rf.link, link.Length() > 0)
+					continue
+				}
+				if want && !c.dialog(link.AttrOr("href", "")).hasSel("dialog "+rf.form) {
+					t.Errorf("%s: the dialog of %s has no %s", p.WechatID, rf.link, rf.form)
+				}
+			}
+		}
+		rows(adminRows, isAdmin)
+		rows(everyoneRows, true)
 	}
 }
 

@@ -20,6 +20,12 @@ func isFragment(c echo.Context) bool {
 	return h.Get("HX-Request") == "true" && h.Get("HX-Boosted") != "true"
 }
 
+// isDialogFetch tells app.js fetching a DialogLink's page to show it in a dialog (htmx's
+// HX-Request with X-Dialog): the answer is then the <dialog> alone.
+func isDialogFetch(c echo.Context) bool {
+	return isFragment(c) && c.Request().Header.Get("X-Dialog") == "true"
+}
+
 type layout func(title string, body templ.Component) templ.Component
 
 // The HTML surfaces of SPEC §1.
@@ -77,6 +83,17 @@ var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // maxPooledPage is the largest buffer kept for the next page; a rare huge page's is let go.
 const maxPooledPage = 1 << 20
+
+// dialogOrPage answers a DialogLink's page: the page without JavaScript (or to an htmx
+// navigation), the dialog alone to app.js's fetch, which shows it over the page it came
+// from.
+func dialogOrPage(c echo.Context, title string, pageComp, dialog templ.Component) error {
+	c.Response().Header().Add("Vary", "X-Dialog")
+	if isDialogFetch(c) {
+		pageComp = dialog
+	}
+	return page(c, http.StatusOK, title, pageComp)
+}
 
 // seeOther ends a successful form post: 303 for a browser, HX-Redirect for htmx.
 func seeOther(c echo.Context, to string) error {

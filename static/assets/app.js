@@ -39,15 +39,47 @@
     }, 2000);
   }
 
-  // Dialogs: a link with data-dialog opens that <dialog> modal instead of its page; one
-  // drawn open by the server (a failed post) becomes modal too; data-close-dialog (a link
-  // back, without JavaScript) closes the dialog it is in.
+  // Dialogs: a link with data-dialog opens that <dialog> modal instead of its page (fetched
+  // from that page when it is not in this one: fetchDialog); one drawn open by the server
+  // (a failed post) becomes modal too; data-close-dialog (a link back, without JavaScript)
+  // closes the dialog it is in.
   function upgradeDialogs(root) {
     root.querySelectorAll("dialog[open]").forEach(function (d) {
       if (d.matches(":modal")) return;
       d.close();
       d.showModal();
     });
+  }
+
+  // A link whose dialog is not in the page (a long list draws none: 30 rows would carry
+  // 60) fetches it from its own page, asking for the dialog alone (X-Dialog), and shows it
+  // next to the link, modal. One fetched dialog at a time: the next replaces it, and a
+  // swap of the page drops it. An answer without a dialog (an error, a sign-in page after
+  // the session ended) sends the browser to the page itself, as without JavaScript.
+  var fetching = null;
+  function fetchDialog(opener) {
+    if (fetching === opener) return;
+    fetching = opener;
+    var href = opener.href;
+    fetch(href, { headers: { "HX-Request": "true", "X-Dialog": "true" }, credentials: "same-origin" })
+      .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
+      .then(function (html) {
+        fetching = null;
+        var parsed = document.createElement("template");
+        parsed.innerHTML = html;
+        var dialog = parsed.content.querySelector("dialog");
+        if (!dialog) throw new Error("no dialog in " + href);
+        if (!opener.isConnected) return;
+        document.querySelectorAll("dialog[data-fetched]").forEach(function (d) { d.remove(); });
+        dialog.setAttribute("data-fetched", "");
+        opener.after(dialog);
+        if (window.htmx) htmx.process(dialog);
+        dialog.showModal();
+      })
+      .catch(function () {
+        fetching = null;
+        location.assign(href);
+      });
   }
 
   // After an inline error, focus goes to the first invalid field; a form opened in place
@@ -80,6 +112,9 @@
       if (dialog && dialog.showModal) {
         ev.preventDefault();
         dialog.showModal();
+      } else if (!dialog && window.fetch && window.HTMLDialogElement) {
+        ev.preventDefault();
+        fetchDialog(opener);
       }
       return;
     }
