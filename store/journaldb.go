@@ -42,18 +42,23 @@ CREATE TABLE IF NOT EXISTS api_journal (
 );
 CREATE INDEX IF NOT EXISTS api_journal_account_at ON api_journal (account_id, at);`
 
+// journalCache caps each journal connection's page cache at 256 KiB (SQLite's default is
+// 2 MiB): rows are only appended and a search reads one account's newest hundred, so a
+// large cache holds nothing worth keeping and only adds to the server's memory.
+const journalCache = "&_pragma=cache_size(-256)"
+
 // journalReaders is the journal's read pool: the sandbox page's search and rid/get.
 const journalReaders = 4
 
 // openJournal opens (creating if needed) the journal file of the database at path.
 func openJournal(ctx context.Context, path string) (write, read *sql.DB, err error) {
-	write = openDB(dsn(JournalPath(path), true))
+	write = openDB(dsn(JournalPath(path), true) + journalCache)
 	write.SetMaxOpenConns(1)
 	if _, err := write.ExecContext(ctx, journalSchema); err != nil {
 		write.Close()
 		return nil, nil, fmt.Errorf("request journal %s: %w", JournalPath(path), err)
 	}
-	read = openDB(dsn(JournalPath(path), false))
+	read = openDB(dsn(JournalPath(path), false) + journalCache)
 	read.SetMaxOpenConns(journalReaders)
 	read.SetMaxIdleConns(journalReaders)
 	return write, read, nil

@@ -91,6 +91,13 @@ func TestJournalOwnFileAndAccountOfAppID(t *testing.T) {
 	if n != 1 {
 		t.Errorf("entry of an unknown AppID: %d rows without an account, want 1", n)
 	}
+	for name, db := range map[string]*sql.DB{"write": e.st.jwrite, "read": e.st.jread} {
+		var cache int
+		must(t, db.QueryRow(`PRAGMA cache_size`).Scan(&cache))
+		if cache != -256 {
+			t.Errorf("journal %s connection's cache_size = %d, want -256 (256 KiB; the server's memory budget)", name, cache)
+		}
+	}
 	must(t, e.st.read.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE name = 'api_journal'`).Scan(&n))
 	if n != 0 {
 		t.Errorf("the database has an api_journal table; the journal belongs in %s", JournalPath("…"))
