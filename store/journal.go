@@ -53,9 +53,10 @@ type JournalEntry struct {
 }
 
 // journalWriter collects entries in memory and writes them in one transaction per batch,
-// on its own goroutine, so an API call only appends to a slice. A crash loses what waits
-// in memory: at most the entries of the last JournalFlushEvery, or the last batch when
-// calls come faster than that; the API's own writes (tokens, counters) are not involved.
+// on its own goroutine, so an API call only appends to a slice. A crash of the server
+// loses what waits in memory: at most the entries of the last JournalFlushEvery, or the
+// last batch when calls come faster than that; the API's own writes (tokens, counters)
+// are not involved. A power cut may lose more of the journal (journalPragmas).
 type journalWriter struct {
 	st      *Store
 	log     atomic.Pointer[slog.Logger]

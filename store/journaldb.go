@@ -3,7 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // The request journal lives in a SQLite file of its own beside the database (JournalPath),
@@ -42,26 +48,67 @@ CREATE TABLE IF NOT EXISTS api_journal (
 );
 CREATE INDEX IF NOT EXISTS api_journal_account_at ON api_journal (account_id, at);`
 
-// journalCache caps each journal connection's page cache at 256 KiB (SQLite's default is
-// 2 MiB): rows are only appended and a search reads one account's newest hundred, so a
-// large cache holds nothing worth keeping and only adds to the server's memory.
-const journalCache = "&_pragma=cache_size(-256)"
+// journalPragmas are the journal connections' own settings, after the database's:
+//   - a page cache of 256 KiB (SQLite's default is 2 MiB): rows are only appended and a
+//     search reads one account's newest hundred, so a large cache holds nothing worth
+//     keeping and only adds to the server's memory;
+//   - synchronous OFF: SQLite never waits for the disk on this file. Its syncs at each
+//     checkpoint flushed the file system's journal under the API's own writes and cost the
+//     token call about a tenth of its speed (BENCHMARKS.md, "The request journal"). A
+//     server that crashes loses only the entries still in memory (the last batch), as
+//     before; a machine that loses power may lose the journal's last seconds or damage the
+//     file, which the next start sets aside (openJournal). The product's data, in the
+//     database, keeps its own settings.
+const journalPragmas = "&_pragma=cache_size(-256)&_pragma=synchronous(OFF)"
 
 // journalReaders is the journal's read pool: the sandbox page's search and rid/get.
 const journalReaders = 4
 
-// openJournal opens (creating if needed) the journal file of the database at path.
+// openJournal opens (creating if needed) the journal file of the database at path. A file
+// that is not a database, or a damaged one, is renamed with the suffix ".broken" (the
+// last one kept) and a new journal started: losing a week of debugging records must not
+// keep the server from starting.
 func openJournal(ctx context.Context, path string) (write, read *sql.DB, err error) {
-	write = openDB(dsn(JournalPath(path), true) + journalCache)
-	write.SetMaxOpenConns(1)
-	if _, err := write.ExecContext(ctx, journalSchema); err != nil {
-		write.Close()
-		return nil, nil, fmt.Errorf("request journal %s: %w", JournalPath(path), err)
+	file := JournalPath(path)
+	write, err = openJournalWriter(ctx, file)
+	if brokenFile(err) {
+		if rerr := os.Rename(file, file+".broken"); rerr != nil {
+			return nil, nil, errors.Join(err, rerr)
+		}
+		for _, side := range []string{"-wal", "-shm"} {
+			if rerr := os.Remove(file + side); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+				return nil, nil, errors.Join(err, rerr)
+			}
+		}
+		write, err = openJournalWriter(ctx, file)
 	}
-	read = openDB(dsn(JournalPath(path), false) + journalCache)
+	if err != nil {
+		return nil, nil, err
+	}
+	read = openDB(dsn(file, false) + journalPragmas)
 	read.SetMaxOpenConns(journalReaders)
 	read.SetMaxIdleConns(journalReaders)
 	return write, read, nil
+}
+
+func openJournalWriter(ctx context.Context, file string) (*sql.DB, error) {
+	write := openDB(dsn(file, true) + journalPragmas)
+	write.SetMaxOpenConns(1)
+	if _, err := write.ExecContext(ctx, journalSchema); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("request journal %s: %w", file, err)
+	}
+	return write, nil
+}
+
+// brokenFile tells an error of a file that is not, or no longer, a database.
+func brokenFile(err error) bool {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	code := se.Code() & 0xff // the primary code of an extended one
+	return code == sqlite3.SQLITE_NOTADB || code == sqlite3.SQLITE_CORRUPT
 }
 
 // journalColumnList is every column of a journal row but its id, in the schema's order.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
 	"testing"
 	"time"
 )
@@ -97,9 +98,43 @@ func TestJournalOwnFileAndAccountOfAppID(t *testing.T) {
 		if cache != -256 {
 			t.Errorf("journal %s connection's cache_size = %d, want -256 (256 KiB; the server's memory budget)", name, cache)
 		}
+		var sync int
+		must(t, db.QueryRow(`PRAGMA synchronous`).Scan(&sync))
+		if sync != 0 {
+			t.Errorf("journal %s connection's synchronous = %d, want 0 (OFF: its syncs slowed the API's writes)", name, sync)
+		}
 	}
 	must(t, e.st.read.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE name = 'api_journal'`).Scan(&n))
 	if n != 0 {
 		t.Errorf("the database has an api_journal table; the journal belongs in %s", JournalPath("…"))
+	}
+}
+
+// A journal file damaged beyond reading (a power cut with synchronous OFF) does not keep
+// the server from starting: it is set aside as .broken and a new journal begins.
+func TestBrokenJournalFileSetAside(t *testing.T) {
+	st, err := openTestStore(t, "broken.db")
+	must(t, err)
+	path := mustDBPath(t, st)
+	must(t, st.Close())
+	garbage := []byte("this is not a SQLite database, only what a power cut left behind")
+	must(t, os.WriteFile(JournalPath(path), garbage, 0o600))
+
+	st, err = Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("start with a broken journal file: %v", err)
+	}
+	defer st.Close()
+	kept, err := os.ReadFile(JournalPath(path) + ".broken")
+	if err != nil || string(kept) != string(garbage) {
+		t.Errorf("the broken file set aside: %q, %v", kept, err)
+	}
+	st.Journal(JournalEntry{Rid: "00000001-eeeeeeee-eeeeeeee", At: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC), Method: "GET",
+		Endpoint: "/cgi-bin/token", ClientIP: "127.0.0.1", Status: 200})
+	st.FlushJournal()
+	var n int
+	must(t, st.jread.QueryRow(`SELECT count(*) FROM api_journal`).Scan(&n))
+	if n != 1 {
+		t.Errorf("%d rows in the new journal, want 1", n)
 	}
 }
