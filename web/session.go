@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/gob"
 	"errors"
 	"net/http"
 
@@ -78,11 +76,11 @@ func (d *dbSessions) New(r *http.Request, name string) (*sessions.Session, error
 	} else if err != nil {
 		return sess, err
 	}
-	if err := gob.NewDecoder(bytes.NewReader(row.Data)).Decode(&sess.Values); err != nil {
-		sess.Values = map[any]any{}
+	values, err := decodeSessionValues(row.Data)
+	if err != nil {
 		return sess, nil
 	}
-	sess.ID, sess.IsNew = id, false
+	sess.Values, sess.ID, sess.IsNew = values, id, false
 	return sess, nil
 }
 
@@ -100,12 +98,12 @@ func (d *dbSessions) Save(r *http.Request, w http.ResponseWriter, sess *sessions
 		return nil
 	}
 	delete(sess.Values, keyEnded)
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(sess.Values); err != nil {
+	data, err := encodeSessionValues(sess.Values)
+	if err != nil {
 		return err
 	}
 	row := store.Session{Surface: store.SurfaceConsole, AccountID: int64Value(sess, keyAccount), PersonID: int64Value(sess, keyPerson),
-		Data: buf.Bytes(), UserAgent: r.UserAgent(), IP: d.ip(r)}
+		Data: data, UserAgent: r.UserAgent(), IP: d.ip(r)}
 	if sess.Name() == wxSession {
 		row.Surface, row.AccountID, row.PersonID = store.SurfaceWx, 0, int64Value(sess, keyWxPerson)
 	}
