@@ -152,6 +152,12 @@ func (c *client) do(method, path string, body io.Reader, contentType string, htm
 		req.Header.Set("HX-Request", "true")
 		req.Header.Set("X-CSRF-Token", c.csrf())
 	}
+	return c.send(req)
+}
+
+// send makes the request with this browser's cookies and parses the answer.
+func (c *client) send(req *http.Request) resp {
+	c.e.t.Helper()
 	res, err := c.hc.Do(req)
 	if err != nil {
 		c.e.t.Fatal(err)

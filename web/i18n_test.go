@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -25,14 +24,7 @@ func (c *client) getLang(path, acceptLanguage string) resp {
 	if acceptLanguage != "" {
 		req.Header.Set("Accept-Language", acceptLanguage)
 	}
-	res, err := c.hc.Do(req)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(string(raw)))
-	r := resp{status: res.StatusCode, header: res.Header, body: string(raw), doc: doc}
+	r := c.send(req)
 	noRawIDs(c.e.t, "GET "+path, r)
 	return r
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,14 +23,7 @@ func (c *client) dialog(path string) resp {
 	req.Header.Set("Accept-Language", "en")
 	req.Header.Set("HX-Request", "true")
 	req.Header.Set("X-Dialog", "true")
-	res, err := c.hc.Do(req)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	doc, _ := goquery.NewDocumentFromReader(strings.NewReader(string(raw)))
-	return resp{status: res.StatusCode, header: res.Header, body: string(raw), doc: doc}
+	return c.send(req)
 }
 
 // signedInLoad is the load tool's account (15 project and 15 experience members, all
