@@ -47,10 +47,17 @@ type JournalEntry struct {
 	Reason       string            // a Reason… key, "" for an answer that was no refusal
 	ReasonArgs   map[string]string // the reason's values
 	FaultRule    int64             // the fault rule that answered the call, 0 for none
+	// ClockOffset is how far the account's sandbox clock stood from the wall clock when
+	// the call was made: At is the wall clock's time (the journal is kept and pruned by
+	// it), AccountTime the time the call's rules saw.
+	ClockOffset time.Duration
 	// Finish, when set, completes the entry on the writer's goroutine just before it is
 	// stored, off the API call's path (the API masks the request and the answer there).
 	Finish func(*JournalEntry)
 }
+
+// AccountTime is the call's time on the account's sandbox clock.
+func (e JournalEntry) AccountTime() time.Time { return e.At.Add(e.ClockOffset) }
 
 // journalWriter collects entries in memory and writes them in one transaction per batch,
 // on its own goroutine, so an API call only appends to a slice. A crash of the server
@@ -180,7 +187,7 @@ func (s *Store) FlushJournal() { s.journal.flush() }
 func (s *Store) SetJournalLogger(l *slog.Logger) { s.journal.log.Store(l) }
 
 const sqlJournalInsert = `INSERT OR IGNORE INTO api_journal (` + journalColumnList + `)
-	VALUES (?1, NULLIF(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULLIF(?15, 0))`
+	VALUES (?1, NULLIF(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULLIF(?15, 0), ?16)`
 
 // writeJournal inserts a batch in one transaction of the journal's file. An entry that
 // named only an AppID gets its account from the database first (a read, outside the
@@ -208,7 +215,8 @@ func (s *Store) writeJournal(ctx context.Context, insert *sql.Stmt, batch []Jour
 		}
 		args, _ := json.Marshal(e.ReasonArgs)
 		if _, err := st.ExecContext(ctx, e.Rid, e.AccountID, fmtTime(e.At), e.Method, e.Endpoint, e.ClientIP, e.CostMS,
-			e.Status, e.ErrCode, e.RequestURL, e.RequestBody, e.ResponseBody, e.Reason, string(args), e.FaultRule); err != nil {
+			e.Status, e.ErrCode, e.RequestURL, e.RequestBody, e.ResponseBody, e.Reason, string(args), e.FaultRule,
+			e.ClockOffset.Milliseconds()); err != nil {
 			return fmt.Errorf("journal %s: %w", e.Rid, err)
 		}
 	}
@@ -272,14 +280,15 @@ type JournalQuery struct {
 const JournalLimit = 100
 
 const journalColumns = `rid, COALESCE(account_id, 0), at, method, endpoint, client_ip, cost_ms, status, errcode,
-	request_url, request_body, response_body, reason, reason_args, COALESCE(fault_rule, 0)`
+	request_url, request_body, response_body, reason, reason_args, COALESCE(fault_rule, 0), clock_offset_ms`
 
 func scanJournal(sc interface{ Scan(...any) error }) (JournalEntry, error) {
 	var e JournalEntry
 	var at, args string
+	var offset int64
 	err := sc.Scan(&e.Rid, &e.AccountID, &at, &e.Method, &e.Endpoint, &e.ClientIP, &e.CostMS, &e.Status, &e.ErrCode,
-		&e.RequestURL, &e.RequestBody, &e.ResponseBody, &e.Reason, &args, &e.FaultRule)
-	e.At = parseTime(at)
+		&e.RequestURL, &e.RequestBody, &e.ResponseBody, &e.Reason, &args, &e.FaultRule, &offset)
+	e.At, e.ClockOffset = parseTime(at), time.Duration(offset)*time.Millisecond
 	json.Unmarshal([]byte(args), &e.ReasonArgs)
 	return e, err
 }

@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS api_journal (
 	response_body TEXT NOT NULL,
 	reason        TEXT NOT NULL DEFAULT '',
 	reason_args   TEXT NOT NULL DEFAULT '{}',
-	fault_rule    INTEGER
+	fault_rule    INTEGER,
+	clock_offset_ms INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS api_journal_account_at ON api_journal (account_id, at);`
 
@@ -111,9 +112,13 @@ func brokenFile(err error) bool {
 	return code == sqlite3.SQLITE_NOTADB || code == sqlite3.SQLITE_CORRUPT
 }
 
+// journalMovedColumns are the columns the journal had in the database (moveJournalOut);
 // journalColumnList is every column of a journal row but its id, in the schema's order.
-const journalColumnList = `rid, account_id, at, method, endpoint, client_ip, cost_ms, status, errcode,
+const (
+	journalMovedColumns = `rid, account_id, at, method, endpoint, client_ip, cost_ms, status, errcode,
 	request_url, request_body, response_body, reason, reason_args, fault_rule`
+	journalColumnList = journalMovedColumns + `, clock_offset_ms`
+)
 
 // moveJournalOut moves the rows of the api_journal table that databases kept before the
 // journal had a file of its own (migrations 0012–0016) into that file, and drops the
@@ -142,8 +147,8 @@ func moveJournalOut(ctx context.Context, db *sql.DB, path string) error {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO requests.api_journal (`+journalColumnList+`)
-		SELECT `+journalColumnList+` FROM main.api_journal ORDER BY id`); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO requests.api_journal (`+journalMovedColumns+`)
+		SELECT `+journalMovedColumns+` FROM main.api_journal ORDER BY id`); err != nil {
 		return fmt.Errorf("move the request journal: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `DROP TABLE main.api_journal`); err != nil {

@@ -234,4 +234,15 @@ func TestReproduceTomorrowsFault(t *testing.T) {
 	if why := fmt.Sprint(es[0].(map[string]any)["reason_text"]); !strings.Contains(why, "45009") || !strings.Contains(why, "rule") {
 		t.Errorf("the journal says %q, want the rule that injected 45009", why)
 	}
+	// The journal names the call's time on the account's clock as well as the wall clock's.
+	if at := fmt.Sprint(es[0].(map[string]any)["account_time"]); at != "2026-03-11T02:00:00Z" {
+		t.Errorf("journal account_time %s, want 2026-03-11T02:00:00Z (10:00 tomorrow in China)", at)
+	}
+	if at := fmt.Sprint(es[0].(map[string]any)["at"]); at != "2026-03-10T09:00:00Z" {
+		t.Errorf("journal at %s, want the wall clock's 2026-03-10T09:00:00Z", at)
+	}
+	page := e.console(e.acct, e.admin).get("/dev/sandbox?errcode=45009")
+	if got := page.testid("journal-account-time"); !strings.Contains(got, "2026-03-11 10:00:00") {
+		t.Errorf("the sandbox page's journal entry shows %q, want the account clock's 2026-03-11 10:00:00", got)
+	}
 }

@@ -151,6 +151,7 @@ func (a *API) DeleteFault(c echo.Context) error {
 type journalBody struct {
 	Rid          string            `json:"rid"`
 	At           string            `json:"at"`
+	AccountTime  string            `json:"account_time"` // at on the account's sandbox clock
 	Method       string            `json:"method"`
 	Endpoint     string            `json:"endpoint"`
 	ClientIP     string            `json:"client_ip"`
@@ -186,7 +187,7 @@ func (a *API) Journal(c echo.Context) error {
 	en := views.WithLanguage(c.Request().Context(), "en")
 	out := []journalBody{}
 	for _, e := range es {
-		b := journalBody{Rid: e.Rid, At: e.At.UTC().Format(time.RFC3339Nano), Method: e.Method, Endpoint: e.Endpoint, ClientIP: e.ClientIP,
+		b := journalBody{Rid: e.Rid, At: e.At.UTC().Format(time.RFC3339Nano), AccountTime: e.AccountTime().UTC().Format(time.RFC3339Nano), Method: e.Method, Endpoint: e.Endpoint, ClientIP: e.ClientIP,
 			CostMS: e.CostMS, Status: e.Status, ErrCode: e.ErrCode, RequestURL: e.RequestURL, RequestBody: e.RequestBody,
 			ResponseBody: e.ResponseBody, Reason: e.Reason, ReasonArgs: e.ReasonArgs, FaultRule: e.FaultRule}
 		if e.Reason != "" {

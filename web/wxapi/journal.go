@@ -127,6 +127,9 @@ func (a *API) Journal(next echo.HandlerFunc) echo.HandlerFunc {
 			a.observe(e)
 		}
 		e.AccountID = AccountID(c)
+		if e.AccountID != 0 {
+			e.ClockOffset = a.store.ClockOffset(e.AccountID)
+		}
 		if refusal := journalReason(c); refusal != nil {
 			e.Reason, e.ReasonArgs = refusal.Reason, refusal.Args
 		}
