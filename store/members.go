@@ -71,11 +71,20 @@ type MemberLists struct {
 
 // Members loads the account's three lists, oldest first.
 func (s *Store) Members(ctx context.Context, accountID int64) (MemberLists, error) {
-	var out MemberLists
 	a, err := s.AccountByID(ctx, accountID)
 	if err != nil {
-		return out, err
+		return MemberLists{}, err
 	}
+	return s.MembersOf(ctx, a)
+}
+
+// MembersOf is Members of an account the caller has just read (the console's pages have it
+// from the authorization of the request, and reading it again was a twentieth of the
+// members page).
+func (s *Store) MembersOf(ctx context.Context, a Account) (MemberLists, error) {
+	var out MemberLists
+	var err error
+	accountID := a.ID
 	if out.Admin, err = s.PersonByID(ctx, a.AdminPersonID); err != nil {
 		return out, fmt.Errorf("administrator of %d: %w", accountID, err)
 	}
