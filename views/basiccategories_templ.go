@@ -229,7 +229,7 @@ func categoriesSection(b store.BasicInfo, posted BasicForms) templ.Component {
 				}
 				if Can(ctx, store.ActEditBasic) {
 					confirm := CategoryDeleteConfirm(ctx, c)
-					templ_7745c5c3_Err = DialogLink(PathCategoryDelete(c.ID), "category-delete-"+itoa64(c.ID), T(ctx, "basic.delete"), "danger", "category-delete-link").Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = DialogLink(PathCategoryDelete(c.ID), "category-delete-"+itoa64(c.ID), T(ctx, "basic.delete"), true, "category-delete-link").Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

@@ -975,7 +975,7 @@ func projectCard(v MembersView) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					if m.Status != store.StatusDeclined {
-						templ_7745c5c3_Err = DialogLink(PathMemberRoles(m.ID), "roles-"+itoa64(m.ID), T(ctx, "members.edit_roles"), "", "member-roles-link").Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = DialogLink(PathMemberRoles(m.ID), "roles-"+itoa64(m.ID), T(ctx, "members.edit_roles"), false, "member-roles-link").Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -990,7 +990,7 @@ func projectCard(v MembersView) templ.Component {
 							}
 						}
 					}
-					templ_7745c5c3_Err = DialogLink(PathMemberDelete(store.KindProject, m.ID), "remove-"+itoa64(m.ID), T(ctx, "members.remove"), "danger", "member-remove-link").Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = DialogLink(PathMemberDelete(store.KindProject, m.ID), "remove-"+itoa64(m.ID), T(ctx, "members.remove"), true, "member-remove-link").Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -1541,7 +1541,7 @@ func experienceCard(v MembersView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = DialogLink(PathMemberDelete(store.KindExperience, m.ID), "remove-"+itoa64(m.ID), T(ctx, "members.remove"), "danger", "member-remove-link").Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = DialogLink(PathMemberDelete(store.KindExperience, m.ID), "remove-"+itoa64(m.ID), T(ctx, "members.remove"), true, "member-remove-link").Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

@@ -322,7 +322,7 @@ func MessagesPage(v MessagesView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = DialogLink(PathMessageDelete(t.PriTmplID), "remove-"+strconv.FormatInt(t.ID, 10), T(ctx, "messages.remove"), "danger", "template-remove-link").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = DialogLink(PathMessageDelete(t.PriTmplID), "remove-"+strconv.FormatInt(t.ID, 10), T(ctx, "messages.remove"), true, "template-remove-link").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

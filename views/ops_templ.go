@@ -181,7 +181,7 @@ func OpsRegistryPage(entries []store.RegistryEntry, f Form) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = DialogLink(PathOpsRegistryDelete(e.ID), "registry-delete-"+itoa64(e.ID), T(ctx, "ops.delete"), "danger", "registry-delete-link").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = DialogLink(PathOpsRegistryDelete(e.ID), "registry-delete-"+itoa64(e.ID), T(ctx, "ops.delete"), true, "registry-delete-link").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -226,7 +226,7 @@ func SandboxTokensSection(v SandboxTokensView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = DialogLink(PathSandboxTokenRevoke(t.ID), "revoke-token-"+itoa64(t.ID), T(ctx, "sbapi.revoke"), "danger", "sandbox-token-revoke-link").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = DialogLink(PathSandboxTokenRevoke(t.ID), "revoke-token-"+itoa64(t.ID), T(ctx, "sbapi.revoke"), true, "sandbox-token-revoke-link").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -815,7 +815,7 @@ func devRow(d store.Version) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = DialogLink(PathVersionDelete(d.ID), "delete-"+itoa64(d.ID), T(ctx, "versions.delete"), "danger", "version-delete-link").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = DialogLink(PathVersionDelete(d.ID), "delete-"+itoa64(d.ID), T(ctx, "versions.delete"), true, "version-delete-link").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -701,7 +701,7 @@ func phasePlan(v VersionsView, r store.Release) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = DialogLink(PathPhaseCancel, "phase-cancel-dialog", T(ctx, "versions.phase_cancel"), "danger", "phase-cancel-link").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = DialogLink(PathPhaseCancel, "phase-cancel-dialog", T(ctx, "versions.phase_cancel"), true, "phase-cancel-link").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1794,7 +1794,7 @@ func historyCard(v VersionsView) templ.Component {
 						return templ_7745c5c3_Err
 					}
 				} else if v.rollbackTo(r.Version.ID) && Can(ctx, store.ActRelease) {
-					templ_7745c5c3_Err = DialogLink(PathRollbackConfirm(r.Version.ID), "rollback-"+itoa64(r.ID), T(ctx, "versions.rollback"), "danger", "rollback-link").Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = DialogLink(PathRollbackConfirm(r.Version.ID), "rollback-"+itoa64(r.ID), T(ctx, "versions.rollback"), true, "rollback-link").Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
