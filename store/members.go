@@ -75,17 +75,19 @@ func (s *Store) Members(ctx context.Context, accountID int64) (MemberLists, erro
 	if err != nil {
 		return MemberLists{}, err
 	}
-	return s.MembersOf(ctx, a)
+	return s.MembersOf(ctx, Access{Account: a})
 }
 
-// MembersOf is Members of an account the caller has just read (the console's pages have it
-// from the authorization of the request, and reading it again was a twentieth of the
-// members page).
-func (s *Store) MembersOf(ctx context.Context, a Account) (MemberLists, error) {
+// MembersOf is Members of the account of a request's access, which the request has just
+// read to authorize it: the account is not read again, nor the administrator when the
+// viewer is the administrator (reading both again was a twelfth of the members page).
+func (s *Store) MembersOf(ctx context.Context, acc Access) (MemberLists, error) {
 	var out MemberLists
 	var err error
-	accountID := a.ID
-	if out.Admin, err = s.PersonByID(ctx, a.AdminPersonID); err != nil {
+	a, accountID := acc.Account, acc.Account.ID
+	if acc.Person.ID != 0 && acc.Person.ID == a.AdminPersonID {
+		out.Admin = acc.Person
+	} else if out.Admin, err = s.PersonByID(ctx, a.AdminPersonID); err != nil {
 		return out, fmt.Errorf("administrator of %d: %w", accountID, err)
 	}
 	out.Limit = MemberLimit(a, s.nowFor(accountID))

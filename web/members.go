@@ -18,7 +18,7 @@ func (s *Server) MembersPage(c echo.Context) error {
 }
 
 func (s *Server) membersPage(c echo.Context, status int, v views.MembersView) error {
-	lists, err := s.store.MembersOf(c.Request().Context(), access(c).Account)
+	lists, err := s.store.MembersOf(c.Request().Context(), *access(c))
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func (s *Server) memberOf(c echo.Context, kind string) (store.Member, error) {
 	if err != nil {
 		return store.Member{}, err
 	}
-	lists, err := s.store.MembersOf(c.Request().Context(), access(c).Account)
+	lists, err := s.store.MembersOf(c.Request().Context(), *access(c))
 	if err != nil {
 		return store.Member{}, err
 	}
