@@ -257,13 +257,12 @@ const journalPruneChunk = 5000
 // written a little out of order waits for the next prune.
 func (s *Store) pruneJournal(ctx context.Context, before time.Time) error {
 	for {
-		var n int64
 		res, err := s.jwrite.ExecContext(ctx, `DELETE FROM api_journal
 			WHERE id IN (SELECT id FROM api_journal ORDER BY id LIMIT ?) AND at < ?`, journalPruneChunk, fmtTime(before))
 		if err != nil {
 			return fmt.Errorf("prune journal: %w", err)
 		}
-		if n, err = res.RowsAffected(); err != nil || n < journalPruneChunk {
+		if n, err := res.RowsAffected(); err != nil || n < journalPruneChunk {
 			return err
 		}
 	}
