@@ -91,20 +91,16 @@ func (s *Store) MembersOf(ctx context.Context, acc Access) (MemberLists, error) 
 		return out, fmt.Errorf("administrator of %d: %w", accountID, err)
 	}
 	out.Limit = MemberLimit(a, s.nowFor(accountID))
-	rows, err := s.read.QueryContext(ctx, `SELECT m.id, m.person_id, p.wechat_id, p.nickname, m.kind, m.roles, m.status,
-		COALESCE(b.wechat_id, ''), m.added_at FROM members m JOIN people p ON p.id = m.person_id LEFT JOIN people b ON b.id = m.added_by
-		WHERE m.account_id = ? ORDER BY m.added_at, m.id`, accountID)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+memberColumns+` WHERE m.account_id = ? ORDER BY m.added_at, m.id`, accountID)
 	if err != nil {
 		return out, fmt.Errorf("members of %d: %w", accountID, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var m Member
-		var roles, at string
-		if err := rows.Scan(&m.ID, &m.PersonID, &m.WechatID, &m.Nickname, &m.Kind, &roles, &m.Status, &m.AddedBy, &at); err != nil {
+		m, err := scanMember(rows)
+		if err != nil {
 			return out, err
 		}
-		m.Roles, m.AddedAt = ParseRoles(roles), parseTime(at)
 		counts := m.Status != StatusDeclined
 		if m.Kind == KindProject {
 			out.Project = append(out.Project, m)
@@ -119,6 +115,29 @@ func (s *Store) MembersOf(ctx context.Context, acc Access) (MemberLists, error) 
 		}
 	}
 	return out, rows.Err()
+}
+
+// memberColumns are a member row as the members page shows it, with the people it names.
+const memberColumns = `m.id, m.person_id, p.wechat_id, p.nickname, m.kind, m.roles, m.status, COALESCE(b.wechat_id, ''), m.added_at
+	FROM members m JOIN people p ON p.id = m.person_id LEFT JOIN people b ON b.id = m.added_by`
+
+func scanMember(sc interface{ Scan(...any) error }) (Member, error) {
+	var m Member
+	var roles, at string
+	err := sc.Scan(&m.ID, &m.PersonID, &m.WechatID, &m.Nickname, &m.Kind, &roles, &m.Status, &m.AddedBy, &at)
+	m.Roles, m.AddedAt = ParseRoles(roles), parseTime(at)
+	return m, err
+}
+
+// MemberOf is the account's member row id in the list of kind (a row's roles change or
+// removal asks for one): ErrNotFound when the account has no such row in that list.
+func (s *Store) MemberOf(ctx context.Context, accountID int64, kind string, id int64) (Member, error) {
+	m, err := scanMember(s.read.QueryRowContext(ctx, `SELECT `+memberColumns+` WHERE m.id = ? AND m.account_id = ? AND m.kind = ?`,
+		id, accountID, kind))
+	if err := notFound(err, "member"); err != nil {
+		return Member{}, err
+	}
+	return m, nil
 }
 
 // checkProjectRoles reads the multi-valued roles field: at least one, each a project role,

@@ -121,20 +121,7 @@ func (s *Server) memberOf(c echo.Context, kind string) (store.Member, error) {
 	if err != nil {
 		return store.Member{}, err
 	}
-	lists, err := s.store.MembersOf(c.Request().Context(), *access(c))
-	if err != nil {
-		return store.Member{}, err
-	}
-	list := lists.Experience
-	if kind == store.KindProject {
-		list = lists.Project
-	}
-	for _, m := range list {
-		if m.ID == id {
-			return m, nil
-		}
-	}
-	return store.Member{}, echo.ErrNotFound
+	return s.store.MemberOf(c.Request().Context(), access(c).Account.ID, kind, id)
 }
 
 // MemberRolesPage is the roles change on a page of its own without JavaScript, and the

@@ -10,6 +10,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"mpconsole/store"
+	"mpconsole/views"
 )
 
 // dialog is what app.js fetches when a row's dialog link is clicked: the link's page,
@@ -150,5 +151,29 @@ func TestMemberRolesFailureOpensThatRowsDialog(t *testing.T) {
 	}
 	if got := c.get("/members").memberRow("project", row.AttrOr("data-wechat-id", "")); got["data-roles"] != row.AttrOr("data-roles", "?") {
 		t.Fatalf("the failed change changed the roles: %v", got)
+	}
+}
+
+// A row's dialog page names one row of this account's list of that kind: another list's
+// row, another account's row and no row at all are 404, plainly and as app.js fetches it.
+func TestMemberDialogPagesOnlyOfThisList(t *testing.T) {
+	e := newEnv(t)
+	tm := newTeam(e)
+	otherAdmin := e.person("admin_two", "李四")
+	other := e.account("other@example.com", otherAdmin, "personal")
+	_, otherRow := e.activeMember(other, "dev_two", "developer")
+	c := e.console(tm.a, tm.admin)
+	for _, path := range []string{
+		views.PathMemberRoles(tm.experienceRow),
+		views.PathMemberRoles(otherRow),
+		views.PathMemberRoles(999999),
+		views.PathMemberDelete(store.KindExperience, tm.devRow),
+		views.PathMemberDelete(store.KindProject, otherRow),
+	} {
+		wantStatus(t, c.get(path), http.StatusNotFound)
+		wantStatus(t, c.dialog(path), http.StatusNotFound)
+	}
+	if r := c.dialog(views.PathMemberRoles(tm.devRow)); r.status != http.StatusOK || r.doc.Find(`dialog input[value="developer"][checked]`).Length() != 1 {
+		t.Errorf("the developer's roles dialog: %d, %.300s", r.status, r.body)
 	}
 }
