@@ -66,21 +66,13 @@ func ParseOverlapHours(v string) (int, error) {
 }
 
 // StartSecretRotation is StartSecretReset with an overlap: after the reset the previous
-// secret keeps working for hours (ParseOverlapHours). The hours are kept on the scan,
-// which cannot be confirmed before this returns: the QR code is shown only afterwards.
+// secret keeps working for hours (ParseOverlapHours), kept on the scan it creates.
 func (s *Store) StartSecretRotation(ctx context.Context, accountID int64, hours string, req Requester) (string, error) {
 	h, err := ParseOverlapHours(hours)
 	if err != nil {
 		return "", err
 	}
-	token, err := s.StartSecretReset(ctx, accountID, req)
-	if err != nil || h == 0 {
-		return token, err
-	}
-	return token, s.withTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE scans SET secret_overlap_hours = ? WHERE token_hash = ?`, h, HashToken(token))
-		return err
-	})
+	return s.startSecretReset(ctx, accountID, h, req)
 }
 
 // rotateSecretTx runs after the reset of scan scanID replaced oldHash ("" when the secret

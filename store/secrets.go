@@ -98,6 +98,12 @@ func appSecretMatches(key []byte, stored, secret string) bool {
 // StartSecretReset asks for the reset_secret scan that generating or resetting the
 // AppSecret needs; a frozen secret must be unfrozen first.
 func (s *Store) StartSecretReset(ctx context.Context, accountID int64, req Requester) (string, error) {
+	return s.startSecretReset(ctx, accountID, 0, req)
+}
+
+// startSecretReset creates the reset_secret scan with the overlap the reset asks for
+// (hours, 0 for none) kept on it, in one transaction.
+func (s *Store) startSecretReset(ctx context.Context, accountID int64, hours int, req Requester) (string, error) {
 	r, ok, err := secretRowTx(ctx, s.read, accountID)
 	if err != nil {
 		return "", err
@@ -105,7 +111,14 @@ func (s *Store) StartSecretReset(ctx context.Context, accountID int64, req Reque
 	if ok && r.frozenAt(s.nowFor(accountID)) {
 		return "", invalid("", "secret_frozen")
 	}
-	return s.CreateScan(ctx, PurposeResetSecret, accountID, 0, req)
+	token := NewToken()
+	return token, s.withTx(ctx, func(tx *sql.Tx) error {
+		if err := s.insertScan(ctx, tx, token, PurposeResetSecret, accountID, 0, req); err != nil || hours == 0 {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE scans SET secret_overlap_hours = ? WHERE token_hash = ?`, hours, HashToken(token))
+		return err
+	})
 }
 
 // CompleteSecretReset spends the confirmed reset_secret scan and generates a new AppSecret
