@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // The IP whitelist's modes (SPEC §18): strict refuses a call from an address not listed
@@ -53,7 +54,7 @@ func whitelistModeTx(ctx context.Context, q querier, accountID int64) (string, e
 // SetWhitelistMode sets the whitelist's mode (field whitelist_mode, whitelist_mode_invalid)
 // and writes the change to the operation log; setting the mode in effect changes nothing.
 func (s *Store) SetWhitelistMode(ctx context.Context, accountID, personID int64, mode string) error {
-	if mode != WhitelistStrict && mode != WhitelistLogOnly {
+	if !slices.Contains(WhitelistModes, mode) {
 		return invalid("whitelist_mode", "whitelist_mode_invalid")
 	}
 	return s.withTx(ctx, func(tx *sql.Tx) error {
