@@ -91,7 +91,7 @@ func (s *Store) MembersOf(ctx context.Context, acc Access) (MemberLists, error) 
 		return out, fmt.Errorf("administrator of %d: %w", accountID, err)
 	}
 	out.Limit = MemberLimit(a, s.nowFor(accountID))
-	rows, err := s.read.QueryContext(ctx, `SELECT `+memberColumns+` WHERE m.account_id = ? ORDER BY m.added_at, m.id`, accountID)
+	rows, err := s.read.QueryContext(ctx, membersListSQL, accountID)
 	if err != nil {
 		return out, fmt.Errorf("members of %d: %w", accountID, err)
 	}
@@ -120,6 +120,9 @@ func (s *Store) MembersOf(ctx context.Context, acc Access) (MemberLists, error) 
 // memberColumns are a member row as the members page shows it, with the people it names.
 const memberColumns = `m.id, m.person_id, p.wechat_id, p.nickname, m.kind, m.roles, m.status, COALESCE(b.wechat_id, ''), m.added_at
 	FROM members m JOIN people p ON p.id = m.person_id LEFT JOIN people b ON b.id = m.added_by`
+
+// membersListSQL is an account's members, oldest first.
+const membersListSQL = `SELECT ` + memberColumns + ` WHERE m.account_id = ? ORDER BY m.added_at, m.id`
 
 func scanMember(sc interface{ Scan(...any) error }) (Member, error) {
 	var m Member
