@@ -64,7 +64,7 @@ func (s *Store) seedDemoTraffic(ctx context.Context, tx *sql.Tx, t demoTraffic) 
 					c = wrong
 				}
 				if err := s.demoCall(ctx, tx, EndpointToken, c, func(tx *sql.Tx, id int64) error {
-					return s.issueTokenTx(ctx, tx, id, newAccessToken(), 2000)
+					return s.issueTokenTx(ctx, tx, id, s.newAccessToken(), 2000)
 				}); err != nil {
 					return err
 				}

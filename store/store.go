@@ -37,6 +37,11 @@ type Store struct {
 	jwrite, jread *sql.DB
 	// clocks holds the moved sandbox clocks of accounts (clock.go).
 	clocks *clocks
+	// tokenSeq counts the plain access tokens issued (newAccessToken). It starts at the
+	// start's time in nanoseconds, so the counts of a later start follow those of earlier ones.
+	tokenSeq atomic.Uint64
+	// tokenPrunes is when each account's expired tokens were last deleted (insertToken).
+	tokenPrunes prunes
 	// activeFaults counts the fault rules that may still answer a call (faults.go).
 	activeFaults atomic.Int64
 	// Now is the clock for every rule that depends on time (quotas, expiry); tests and the
@@ -95,6 +100,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	s := &Store{write: w, read: r, jwrite: jw, jread: jr, counters: counters, wr: newGroupWriter(w, counters),
 		clocks: &clocks{m: map[int64]time.Duration{}}, Now: time.Now}
+	s.tokenSeq.Store(uint64(s.now().UnixNano()))
 	if s.journal, err = newJournalWriter(ctx, s); err != nil {
 		counters.close()
 		w.Close()

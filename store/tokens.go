@@ -7,10 +7,13 @@ import (
 	"crypto/sha512"
 	"database/sql"
 	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/netip"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -41,6 +44,9 @@ const (
 	StableForceGap   = 30 * time.Second
 	// tokenKeep is how long expired token rows stay: a day of force_refresh history.
 	tokenKeep = 25 * time.Hour
+	// tokenPruneEvery is how often an account's token rows older than that are deleted; on
+	// every call, the delete was a twentieth of /cgi-bin/token.
+	tokenPruneEvery = time.Minute
 )
 
 // APICall is what every call that carries the AppSecret presents.
@@ -142,11 +148,28 @@ func (s *Store) apiTx(ctx context.Context, endpoint string, call APICall, fn fun
 	return err
 }
 
-// newAccessToken is 64 random bytes, base64url: 86 characters of [A-Za-z0-9_-].
-func newAccessToken() string {
+// newAccessToken is 64 bytes, base64url: 86 characters of [A-Za-z0-9_-]. The first 8 are
+// the store's token count (tokenSeq), the other 56 random; see tokenKey.
+func (s *Store) newAccessToken() string {
 	b := make([]byte, 64)
-	rand.Read(b)
+	binary.BigEndian.PutUint64(b, s.tokenSeq.Add(1))
+	rand.Read(b[8:])
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// tokenKey is what a plain access token is stored and found under: its count (the first 8
+// bytes, in hex) before the SHA-256 of the whole token. The keys of new tokens then sort
+// after all others, so each insert extends the end of the key's index; a plain hash put
+// every insert at a random page of it, and those pages were most of what a batch of
+// /cgi-bin/token calls wrote at its commit (a fifth of the calls' rate, BENCHMARKS.md).
+// Stable tokens, derived from their seed, keep the plain hash (HashToken), as do the rows
+// of earlier versions; CheckAccessToken looks for both.
+func tokenKey(token string) string {
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(b) != 64 {
+		return HashToken(token)
+	}
+	return hex.EncodeToString(b[:8]) + HashToken(token)
 }
 
 // stableToken derives a stable token from its stored seed, so it can be answered again
@@ -157,22 +180,60 @@ func stableToken(key []byte, seed string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
+// insertToken stores a new token of kind. Once a minute per account (by its clock) it also
+// deletes the account's token rows of kind that expired more than tokenKeep ago.
 func (s *Store) insertToken(ctx context.Context, tx *sql.Tx, accountID int64, kind, token, seed string, forced bool, now time.Time) error {
+	key := HashToken(token)
+	if kind == "plain" {
+		key = tokenKey(token)
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO access_tokens (account_id, kind, token_hash, seed, forced, created_at, expires_at)
-		VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?)`, accountID, kind, HashToken(token), seed, forced, fmtTime(now), fmtTime(now.Add(AccessTokenTTL)))
+		VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?)`, accountID, kind, key, seed, forced, fmtTime(now), fmtTime(now.Add(AccessTokenTTL)))
 	if err != nil {
 		return fmt.Errorf("insert %s token of %d: %w", kind, accountID, err)
+	}
+	if !s.tokenPrunes.due(tokenPrune{accountID, kind}, now) {
+		return nil
 	}
 	_, err = tx.ExecContext(ctx, `DELETE FROM access_tokens WHERE account_id = ? AND kind = ? AND expires_at < ?`,
 		accountID, kind, fmtTime(now.Add(-tokenKeep)))
 	return err
 }
 
+// tokenPrune names one account's token rows of one kind.
+type tokenPrune struct {
+	account int64
+	kind    string
+}
+
+// prunes remembers when the expired token rows of each account and kind were last deleted.
+// A delete whose transaction rolled back is taken for done: the rows stay a minute longer.
+type prunes struct {
+	mu   sync.Mutex
+	last map[tokenPrune]time.Time
+}
+
+// due tells whether k's rows were last deleted tokenPruneEvery or more before now, or
+// after now (the account's clock went back), or never; if so it notes now.
+func (p *prunes) due(k tokenPrune, now time.Time) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	last, ok := p.last[k]
+	if ok && now.Sub(last) < tokenPruneEvery && !now.Before(last) {
+		return false
+	}
+	if p.last == nil {
+		p.last = map[tokenPrune]time.Time{}
+	}
+	p.last[k] = now
+	return true
+}
+
 // IssueAccessToken answers GET /cgi-bin/token: a new token valid 7200 s; the previous
 // ones keep working for 5 more minutes at most. quota is the daily limit (45009). The
 // call is counted, refused or not, once its AppID is known.
 func (s *Store) IssueAccessToken(ctx context.Context, call APICall, quota int) (AccessToken, error) {
-	token := newAccessToken()
+	token := s.newAccessToken()
 	err := s.apiTx(ctx, EndpointToken, call, func(tx *sql.Tx, id int64) error {
 		return s.issueTokenTx(ctx, tx, id, token, quota)
 	})
@@ -267,8 +328,8 @@ func (s *Store) stableTokenTx(ctx context.Context, tx *sql.Tx, id int64, force b
 func (s *Store) CheckAccessToken(ctx context.Context, token string) (int64, error) {
 	var id int64
 	var created, expires string
-	err := s.read.QueryRowContext(ctx, `SELECT account_id, created_at, expires_at FROM access_tokens WHERE token_hash = ?`,
-		HashToken(token)).Scan(&id, &created, &expires)
+	err := s.read.QueryRowContext(ctx, `SELECT account_id, created_at, expires_at FROM access_tokens WHERE token_hash IN (?, ?)`,
+		tokenKey(token), HashToken(token)).Scan(&id, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, refuse(APIInvalidCredential, ReasonTokenUnknown)
 	} else if err != nil {

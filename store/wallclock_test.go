@@ -17,6 +17,7 @@ var wallClockUsers = map[string]string{
 	"Store.now":                  "the wall clock itself (Now in UTC)",
 	"Store.nowFor":               "the account's clock: the wall clock plus its offset",
 	"Store.setClock":             "stamps when a clock was moved, in real time",
+	"Open":                       "the access-token count starts at the start's time, so a later start counts on",
 	"Store.ClockToNextMidnight":  "computes the offset from the wall clock to the account's next midnight",
 	"Store.Register":             "a registration has no account clock yet (the sandbox opens after it)",
 	"Store.newActivation":        "activation links of a registration, before the account has a console",
