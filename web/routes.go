@@ -198,9 +198,13 @@ func (s *Server) routes() {
 }
 
 // html registers a route of the HTML surfaces behind the CSRF guard and the page chrome,
-// then the route's own guards m.
+// then the route's own guards m. A page (GET) first waits its turn (admission.go).
 func (s *Server) html(method, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
-	s.echo.Add(method, path, h, append([]echo.MiddlewareFunc{s.htmlGuard, s.chrome}, m...)...)
+	guards := []echo.MiddlewareFunc{s.htmlGuard, s.chrome}
+	if method == http.MethodGet {
+		guards = append([]echo.MiddlewareFunc{s.pageTurns.admit}, guards...)
+	}
+	s.echo.Add(method, path, h, append(guards, m...)...)
 }
 
 // console registers a console route behind the permission check for action, and records

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"runtime"
 	"strings"
 	"time"
 
@@ -73,6 +74,8 @@ type Server struct {
 	opts     Options
 	log      *slog.Logger
 	limiter  *ipLimiter
+	// pageTurns admits the console's pages in order, one per CPU at a time (admission.go).
+	pageTurns admission
 	// actions records the permission of every console route, for the route × role test.
 	actions map[string]store.Action
 	// pages are the console pages (GET routes without parameters) with their permission,
@@ -110,7 +113,7 @@ func New(st *store.Store, master []byte, opts Options) *Server {
 	}
 	s := &Server{store: st, opts: opts, log: opts.Logger, actions: map[string]store.Action{}, pages: map[string]store.Action{}, nudge: make(chan struct{}, 1),
 		api: wxapi.New(st, apiOpts), metrics: m,
-		limiter: newIPLimiter(opts.PasswordAttempts, opts.PasswordRefill, st.Now)}
+		limiter: newIPLimiter(opts.PasswordAttempts, opts.PasswordRefill, st.Now), pageTurns: newAdmission(runtime.GOMAXPROCS(0))}
 	st.SetJournalLogger(opts.Logger)
 	s.sbapi = sandboxapi.New(st, opts.Logger)
 	s.echo = echo.New()
