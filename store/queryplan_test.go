@@ -218,8 +218,8 @@ func planWorkload(t *testing.T, f *fixture) {
 	}
 }
 
-// The members page's list comes out of an index in its order: on a big database a sort
-// per page (USE TEMP B-TREE FOR ORDER BY) was a sixth of the list's query.
+// The members page's list comes out of an index in its order, not sorted again on every
+// page (USE TEMP B-TREE FOR ORDER BY).
 func TestMembersListNeedsNoSort(t *testing.T) {
 	f := newFixture(t)
 	bigStats(t, f.st)

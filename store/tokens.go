@@ -44,8 +44,8 @@ const (
 	StableForceGap   = 30 * time.Second
 	// tokenKeep is how long expired token rows stay: a day of force_refresh history.
 	tokenKeep = 25 * time.Hour
-	// tokenPruneEvery is how often an account's token rows older than that are deleted; on
-	// every call, the delete was a twentieth of /cgi-bin/token.
+	// tokenPruneEvery is how often an account's token rows older than that are deleted: a
+	// statement less on nearly every /cgi-bin/token call.
 	tokenPruneEvery = time.Minute
 )
 
