@@ -14,12 +14,13 @@ import (
 
 // Actor is who changed something in an account: a person, a CI robot (1–30) uploading with
 // the code-upload key, the account's email login (the registration steps before an
-// administrator is bound), or — the zero Actor — the platform (ops decisions, automatic
-// steps).
+// administrator is bound), a sandbox token of the automation API (by its name), or — the
+// zero Actor — the platform (ops decisions, automatic steps).
 type Actor struct {
 	PersonID int64
 	Robot    int
 	Login    bool
+	Token    string
 }
 
 // ByPerson is the Actor for a person; ByPerson(0) is the platform.
@@ -38,6 +39,7 @@ const (
 	ActorLogin    = "login"
 	actorRobot    = "robot "  // followed by the robot's number: "robot 3"
 	actorPerson   = "person " // followed by people.id, as stored; shown as the WeChat ID
+	actorToken    = "token "  // followed by the sandbox token's name: "token backend CI"
 )
 
 // key is the actor as the oplog's actor column stores it (its filter index).
@@ -49,11 +51,22 @@ func (a Actor) key() string {
 		return actorPerson + strconv.FormatInt(a.PersonID, 10)
 	case a.Login:
 		return ActorLogin
+	case a.Token != "":
+		return actorToken + a.Token
 	}
 	return ActorPlatform
 }
 
 type clientIPKey struct{}
+
+type sandboxTokenKey struct{}
+
+// WithSandboxToken puts the name of the sandbox token a request of the automation API
+// carries into ctx: what that request changes is logged with the token as actor, where a
+// store method is given no person.
+func WithSandboxToken(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, sandboxTokenKey{}, name)
+}
 
 // WithClientIP puts the request's client address into ctx: every operation-log row written
 // under ctx records it. The web layer sets it once per request, so no store method needs
@@ -77,14 +90,15 @@ type LogEntry struct {
 	WechatID, Nickname string
 	Robot              int    // the CI robot that acted (0: not a robot)
 	Login              bool   // the account's email login acted (registration)
+	Token              string // the sandbox token that acted, by name ("": not a token)
 	Action             string // the action's code; its text is the catalog's oplog.action.CODE
 	Target             string // what was acted on (a WeChat ID, a version, a category key …), or ""
 	Summary            string // a short "before → after", or a reason; never a secret
 	ClientIP           string // the request's address ("" for the platform's own steps)
 }
 
-// Actor is who acted as the actor filter names it: the WeChat ID, "robot N", "login" or
-// "platform".
+// Actor is who acted as the actor filter names it: the WeChat ID, "robot N", "login",
+// "token NAME" or "platform".
 func (e LogEntry) Actor() string {
 	switch {
 	case e.Robot != 0:
@@ -93,6 +107,8 @@ func (e LogEntry) Actor() string {
 		return e.WechatID
 	case e.Login:
 		return ActorLogin
+	case e.Token != "":
+		return actorToken + e.Token
 	}
 	return ActorPlatform
 }
@@ -115,10 +131,15 @@ func shorten(s string) string {
 
 // logOp records a change in the same transaction that makes it, so the log never says
 // something happened that did not (or misses something that did). personID 0 is the
-// platform (ops) or the system. target names what was changed, summary says how (change);
-// neither may hold a secret, key, token or password.
+// sandbox token of ctx (WithSandboxToken), else the platform (ops) or the system. target
+// names what was changed, summary says how (change); neither may hold a secret, key, token
+// or password.
 func (s *Store) logOp(ctx context.Context, tx *sql.Tx, accountID, personID int64, action OpAction, target, summary string) error {
-	return s.logActor(ctx, tx, accountID, ByPerson(personID), action, target, summary, s.nowFor(accountID))
+	a := ByPerson(personID)
+	if name, _ := ctx.Value(sandboxTokenKey{}).(string); personID == 0 && name != "" {
+		a = Actor{Token: name}
+	}
+	return s.logActor(ctx, tx, accountID, a, action, target, summary, s.nowFor(accountID))
 }
 
 // logActor is logOp for any actor, at a given time: a step the platform takes by itself (a
@@ -241,7 +262,8 @@ func logQuery(ctx context.Context, tx *sql.Tx, accountID int64, f LogFilter, bef
 		add(`(l.at, l.id) < (?, ?)`, at, before)
 	}
 	return `SELECT l.id, l.at, COALESCE(l.person_id, 0), COALESCE(p.wechat_id, ''), COALESCE(p.nickname, ''), COALESCE(l.robot, 0),
-		l.actor = '` + ActorLogin + `', l.action, l.target, l.summary, l.client_ip
+		l.actor = '` + ActorLogin + `', CASE WHEN substr(l.actor, 1, 6) = '` + actorToken + `' THEN substr(l.actor, 7) ELSE '' END,
+		l.action, l.target, l.summary, l.client_ip
 		FROM oplog l LEFT JOIN people p ON p.id = l.person_id WHERE ` + strings.Join(where, " AND ") + ` ORDER BY l.at DESC, l.id DESC`, args, nil
 }
 
@@ -254,6 +276,9 @@ func actorKey(ctx context.Context, tx *sql.Tx, actor string) (string, error) {
 	}
 	if n, err := strconv.Atoi(strings.TrimPrefix(lower, actorRobot)); err == nil && strings.HasPrefix(lower, actorRobot) {
 		return actorRobot + strconv.Itoa(n), nil
+	}
+	if strings.HasPrefix(lower, actorToken) {
+		return actorToken + strings.TrimSpace(actor[len(actorToken):]), nil
 	}
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM people WHERE wechat_id = ?`, actor).Scan(&id)
@@ -272,7 +297,7 @@ func eachLog(ctx context.Context, tx *sql.Tx, q string, args []any, fn func(LogE
 	for rows.Next() {
 		var e LogEntry
 		var at string
-		if err := rows.Scan(&e.ID, &at, &e.PersonID, &e.WechatID, &e.Nickname, &e.Robot, &e.Login, &e.Action, &e.Target,
+		if err := rows.Scan(&e.ID, &at, &e.PersonID, &e.WechatID, &e.Nickname, &e.Robot, &e.Login, &e.Token, &e.Action, &e.Target,
 			&e.Summary, &e.ClientIP); err != nil {
 			return err
 		}

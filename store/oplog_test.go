@@ -144,3 +144,38 @@ func TestOpLogClientIP(t *testing.T) {
 		}
 	}
 }
+
+// What a request of the automation API changes without a person is logged with its sandbox
+// token as actor, by name, and the actor filter finds it as "token NAME"; a person acting
+// under the same context stays the actor, and the platform's own rows stay the platform's.
+func TestOpLogSandboxTokenActor(t *testing.T) {
+	e := newVerEnv(t, "personal")
+	ctx := WithSandboxToken(e.ctx, "backend CI")
+	must(t, e.st.AdvanceClock(ctx, e.acct.ID, 0, time.Hour))
+	must(t, e.st.SetName(ctx, e.acct.ID, e.admin.ID, "令牌测试"))
+	must(t, e.st.ResetClock(e.ctx, e.acct.ID, 0))
+
+	actors := func(f LogFilter) []string {
+		t.Helper()
+		p, err := e.st.OpLog(e.ctx, e.acct.ID, f, 0)
+		must(t, err)
+		var out []string
+		for _, l := range p.Entries {
+			if l.Action == "clock_moved" || l.Action == "clock_reset" || l.Action == "name_set" {
+				out = append(out, l.Actor()+" "+l.Action)
+			}
+		}
+		return out
+	}
+	if got, want := actors(LogFilter{}), []string{"platform clock_reset", "ver_admin name_set", "token backend CI clock_moved"}; !slices.Equal(got, want) {
+		t.Fatalf("log: %q, want %q", got, want)
+	}
+	for _, f := range []string{"token backend CI", "Token  backend CI "} {
+		if got, want := actors(LogFilter{Actor: f}), []string{"token backend CI clock_moved"}; !slices.Equal(got, want) {
+			t.Errorf("actor %q: %q, want %q", f, got, want)
+		}
+	}
+	if got := actors(LogFilter{Actor: "token other"}); got != nil {
+		t.Errorf("actor \"token other\": %q, want nothing", got)
+	}
+}

@@ -356,8 +356,8 @@ func TestSandboxTokenLastUseOncePerMinute(t *testing.T) {
 	first := e.clock.Now()
 	for _, step := range []time.Duration{0, 59 * time.Second, time.Second} {
 		e.advance(step)
-		if id, err := e.st.CheckSandboxToken(ctx, token); err != nil || id != e.acct.ID {
-			t.Fatalf("check after %v: %d, %v", step, id, err)
+		if id, name, err := e.st.CheckSandboxToken(ctx, token); err != nil || id != e.acct.ID || name != "CI" {
+			t.Fatalf("check after %v: %d %q, %v", step, id, name, err)
 		}
 		if want := first; step == time.Second {
 			if want = e.clock.Now(); !used().Equal(want) {
@@ -369,7 +369,7 @@ func TestSandboxTokenLastUseOncePerMinute(t *testing.T) {
 	}
 	ts, _ := e.st.SandboxTokens(ctx, e.acct.ID)
 	must(t, e.st.RevokeSandboxToken(ctx, e.acct.ID, e.admin.ID, ts[0].ID))
-	if _, err := e.st.CheckSandboxToken(ctx, token); !errors.Is(err, ErrSandboxToken) {
+	if _, _, err := e.st.CheckSandboxToken(ctx, token); !errors.Is(err, ErrSandboxToken) {
 		t.Errorf("a revoked token: %v, want ErrSandboxToken", err)
 	}
 }

@@ -140,26 +140,27 @@ func (s *Store) RevokeSandboxToken(ctx context.Context, accountID, personID, id 
 	})
 }
 
-// CheckSandboxToken is the account a bearer token acts for, noting the call as the token's
-// last use; ErrSandboxToken for a token that is malformed, unknown or revoked. Like a
-// secret's (secretUseEvery), the last use is written at most once a minute: a test suite
-// driving the API does not queue a write transaction per call.
-func (s *Store) CheckSandboxToken(ctx context.Context, token string) (int64, error) {
+// CheckSandboxToken is the account a bearer token acts for and the token's name, noting
+// the call as the token's last use; ErrSandboxToken for a token that is malformed, unknown
+// or revoked. Like a secret's (secretUseEvery), the last use is written at most once a
+// minute: a test suite driving the API does not queue a write transaction per call.
+func (s *Store) CheckSandboxToken(ctx context.Context, token string) (int64, string, error) {
 	if !strings.HasPrefix(token, SandboxTokenPrefix) {
-		return 0, ErrSandboxToken
+		return 0, "", ErrSandboxToken
 	}
 	hash := HashToken(token)
 	var accountID int64
+	var name string
 	var last sql.NullString
-	err := s.read.QueryRowContext(ctx, `SELECT account_id, last_used_at FROM sandbox_tokens WHERE token_hash = ?`, hash).Scan(&accountID, &last)
+	err := s.read.QueryRowContext(ctx, `SELECT account_id, name, last_used_at FROM sandbox_tokens WHERE token_hash = ?`, hash).Scan(&accountID, &name, &last)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, ErrSandboxToken
+		return 0, "", ErrSandboxToken
 	} else if err != nil {
-		return 0, fmt.Errorf("sandbox token: %w", err)
+		return 0, "", fmt.Errorf("sandbox token: %w", err)
 	}
 	now := s.now()
 	if at := parseTime(last.String); last.Valid && now.Sub(at) < secretUseEvery && !now.Before(at) {
-		return accountID, nil
+		return accountID, name, nil
 	}
 	err = s.withTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `UPDATE sandbox_tokens SET last_used_at = ? WHERE token_hash = ? RETURNING account_id`,
@@ -169,5 +170,5 @@ func (s *Store) CheckSandboxToken(ctx context.Context, token string) (int64, err
 		}
 		return err
 	})
-	return accountID, err
+	return accountID, name, err
 }

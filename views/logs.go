@@ -44,11 +44,14 @@ func LogsQuery(base string, f Form, before int64) string {
 }
 
 // LogActor names who acted, in the page's language: the WeChat ID of a person, "robot N",
-// the registration's email login, or the platform (ops decisions, automatic steps).
+// the registration's email login, a sandbox token by its name, or the platform (ops
+// decisions, automatic steps).
 func LogActor(ctx context.Context, e store.LogEntry) string {
 	switch a := e.Actor(); {
 	case e.Robot != 0:
 		return T(ctx, "oplog.actor.robot", map[string]any{"N": e.Robot})
+	case e.Token != "":
+		return T(ctx, "oplog.actor.token", map[string]any{"Name": e.Token})
 	case e.PersonID != 0:
 		return a
 	default:

@@ -256,3 +256,25 @@ func TestSandboxAPITokenNotLogged(t *testing.T) {
 		t.Errorf("log:\n%s", out)
 	}
 }
+
+// A clock moved through the automation API is logged with the token as actor: /logs names
+// it in the page's language, and the actor filter "token NAME" finds it.
+func TestSandboxAPIActsAsItsToken(t *testing.T) {
+	e := newAPIEnv(t)
+	token := e.sbToken(e.acct, e.admin)
+	wantSB(t, "advance", e.sb(t, "POST", "/sandbox/v1/clock", token, map[string]any{"advance_seconds": 3600}), http.StatusOK, "")
+	c := e.console(e.acct, e.admin)
+	for _, tc := range []struct{ lang, actor string }{
+		{"en", "Sandbox token “ci”"},
+		{"zh-CN", "沙箱令牌“ci”"},
+	} {
+		r := c.get("/logs?actor=token+ci&lang=" + tc.lang)
+		wantStatus(t, r, http.StatusOK)
+		if _, rows := logRows(r); len(rows) != 1 || rows[0] != "clock_moved token ci" {
+			t.Fatalf("%s: rows %v, want the clock move by token ci alone", tc.lang, rows)
+		}
+		if got := strings.TrimSpace(r.doc.Find(`tr[data-testid="log-row"] td`).Eq(1).Text()); got != tc.actor {
+			t.Errorf("%s: actor %q, want %q", tc.lang, got, tc.actor)
+		}
+	}
+}

@@ -117,7 +117,7 @@ func (a *API) RequireToken(next echo.HandlerFunc) echo.HandlerFunc {
 		case !ok || !strings.EqualFold(scheme, "Bearer") || token == "" || strings.ContainsAny(token, " \t"):
 			return fail(c, http.StatusUnauthorized, codeMalformedToken, "the Authorization header must be Bearer <token>")
 		}
-		id, err := a.store.CheckSandboxToken(c.Request().Context(), token)
+		id, name, err := a.store.CheckSandboxToken(c.Request().Context(), token)
 		if errors.Is(err, store.ErrSandboxToken) {
 			return fail(c, http.StatusUnauthorized, codeInvalidToken, "the token is unknown or revoked")
 		} else if err != nil {
@@ -125,6 +125,7 @@ func (a *API) RequireToken(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		c.Response().Header().Del(echo.HeaderWWWAuthenticate)
 		c.Set(accountKey, id)
+		c.SetRequest(c.Request().WithContext(store.WithSandboxToken(c.Request().Context(), name)))
 		return next(c)
 	}
 }

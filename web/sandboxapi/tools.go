@@ -42,7 +42,7 @@ func (a *API) MoveClock(c echo.Context) error {
 			n++
 		}
 	}
-	var err error // a token acts for no person: the operation log names the platform (personID 0)
+	var err error // a token acts for no person: the operation log names the token (WithSandboxToken)
 	switch {
 	case n != 1:
 		return failFields(c, http.StatusUnprocessableEntity, map[string]string{"advance_seconds": "clock_one_of"})
