@@ -12,6 +12,7 @@ import (
 // credEnv is a store with a clock that moves only when told, one finished account and its
 // AppSecret.
 type credEnv struct {
+	f      *fixture
 	t      *testing.T
 	st     *Store
 	clock  *testClock
@@ -29,7 +30,7 @@ func newCredEnv(t *testing.T) *credEnv {
 	ctx := context.Background()
 	f := newFixture(t)
 	st := f.st
-	e := &credEnv{t: t, st: st, clock: f.clock}
+	e := &credEnv{f: f, t: t, st: st, clock: f.clock}
 	e.admin = e.person("admin_cred", "张三")
 	var mail Mail
 	id, err := st.Register(ctx, Registration{Email: "cred@example.com", Password: "Passw0rd!", PasswordConfirm: "Passw0rd!", Agree: true},

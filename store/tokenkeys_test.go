@@ -8,13 +8,6 @@ import (
 	"time"
 )
 
-func (e *credEnv) count(query string, args ...any) int {
-	e.t.Helper()
-	var n int
-	must(e.t, e.st.read.QueryRow(query, args...).Scan(&n))
-	return n
-}
-
 // Plain tokens are stored under keys that count up, so each new row extends the end of
 // the key's index; a key holds the token's SHA-256, never the token, and every token is
 // still 86 characters of [A-Za-z0-9_-] and works.
@@ -72,7 +65,8 @@ func TestExpiredTokenRowsKept25Hours(t *testing.T) {
 	first, err := e.st.IssueAccessToken(ctx, e.call(), 100)
 	must(t, err)
 	rows := func() int {
-		return e.count(`SELECT count(*) FROM access_tokens WHERE token_hash = ?`, tokenKey(first.Token))
+		key, _ := tokenKeys(first.Token)
+		return e.f.count(`SELECT count(*) FROM access_tokens WHERE token_hash = ?`, key)
 	}
 	e.advance(2*time.Hour + 25*time.Hour - time.Second) // expired 24:59:59 ago
 	_, err = e.st.IssueAccessToken(ctx, e.call(), 100)
