@@ -41,8 +41,21 @@ func fullScans(t *testing.T, db *sql.DB, q string) []string {
 	if strings.HasPrefix(q, "SAVEPOINT") || strings.HasPrefix(q, "RELEASE") || strings.HasPrefix(q, "ROLLBACK") {
 		return nil
 	}
-	// The parameters are NULL: the plan does not depend on their values. The driver
-	// tells how many there are only by refusing too few.
+	var out []string
+	for _, detail := range planSteps(t, db, q) {
+		f := strings.Fields(detail)
+		if len(f) < 2 || f[0] != "SCAN" || strings.Contains(detail, "USING") || f[1] == "CONSTANT" {
+			continue
+		}
+		out = append(out, detail)
+	}
+	return out
+}
+
+// planSteps is the detail of each step of q's plan. The parameters are NULL: the plan does
+// not depend on their values. The driver tells how many there are only by refusing too few.
+func planSteps(t *testing.T, db *sql.DB, q string) []string {
+	t.Helper()
 	var args []any
 	rows, err := db.Query(`EXPLAIN QUERY PLAN `+q, args...)
 	for err != nil && strings.Contains(err.Error(), "missing") && len(args) < 100 {
@@ -60,11 +73,10 @@ func fullScans(t *testing.T, db *sql.DB, q string) []string {
 		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
 			t.Fatal(err)
 		}
-		f := strings.Fields(detail)
-		if len(f) < 2 || f[0] != "SCAN" || strings.Contains(detail, "USING") || f[1] == "CONSTANT" {
-			continue
-		}
 		out = append(out, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return out
 }
@@ -223,18 +235,7 @@ func planWorkload(t *testing.T, f *fixture) {
 func TestMembersListNeedsNoSort(t *testing.T) {
 	f := newFixture(t)
 	bigStats(t, f.st)
-	var steps []string
-	rows, err := f.st.read.Query(`EXPLAIN QUERY PLAN `+membersListSQL, 1)
-	must(t, err)
-	defer rows.Close()
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		must(t, rows.Scan(&id, &parent, &unused, &detail))
-		steps = append(steps, detail)
-	}
-	must(t, rows.Err())
-	plan := strings.Join(steps, "\n")
+	plan := strings.Join(planSteps(t, f.st.read, membersListSQL), "\n")
 	if strings.Contains(plan, "TEMP B-TREE") || !strings.Contains(plan, "members_account_added") {
 		t.Fatalf("the members list is sorted or not read through members_account_added:\n%s", plan)
 	}

@@ -29,32 +29,14 @@ func TestPagesWaitTheirTurn(t *testing.T) {
 	for range cap(turns) {
 		take()
 	}
-	answered := make(chan int, 1)
-	go func() {
-		res, err := http.Get(e.http.URL + "/login")
-		if err != nil {
-			answered <- 0
-			return
-		}
-		res.Body.Close()
-		answered <- res.StatusCode
-	}()
+	answered := inBackground(func() (*http.Response, error) { return http.Get(e.http.URL + "/login") })
 	select {
 	case code := <-answered:
 		t.Fatalf("a page was answered (%d) while every turn was taken", code)
 	case <-time.After(100 * time.Millisecond):
 	}
-	posted := make(chan int, 1)
-	go func() {
-		f := url.Values{"email": {"nobody@example.com"}, "password": {"wrong-password"}, "_csrf": {c.csrf()}}
-		res, err := c.hc.PostForm(e.http.URL+"/login", f)
-		if err != nil {
-			posted <- 0
-			return
-		}
-		res.Body.Close()
-		posted <- res.StatusCode
-	}()
+	form := url.Values{"email": {"nobody@example.com"}, "password": {"wrong-password"}, "_csrf": {c.csrf()}}
+	posted := inBackground(func() (*http.Response, error) { return c.hc.PostForm(e.http.URL+"/login", form) })
 	select {
 	case code := <-posted:
 		if code != http.StatusUnprocessableEntity {
@@ -92,4 +74,20 @@ func TestPagesWaitTheirTurn(t *testing.T) {
 			t.Fatalf("%d turns still taken after the browser that waited left", len(turns))
 		}
 	}
+}
+
+// inBackground sends a request in the background; its answer's status arrives on the
+// channel (0: no answer).
+func inBackground(send func() (*http.Response, error)) <-chan int {
+	status := make(chan int, 1)
+	go func() {
+		res, err := send()
+		if err != nil {
+			status <- 0
+			return
+		}
+		res.Body.Close()
+		status <- res.StatusCode
+	}()
+	return status
 }
